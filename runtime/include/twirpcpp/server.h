@@ -1,0 +1,101 @@
+// The Twirp HTTP/1.1 server: register generated services, listen, serve, shut down.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "twirpcpp/codec.h"
+#include "twirpcpp/hooks.h"
+#include "twirpcpp/interceptor.h"
+#include "twirpcpp/metrics.h"
+
+namespace twirp {
+
+namespace detail {
+struct ServiceRoutes;
+}
+
+// Every limit and timeout of the server. The defaults are safe for a service
+// exposed to untrusted clients.
+struct ServerOptions {
+  // Path prefix before "/<package>.<Service>/<Method>": "/twirp", "/a/b" (no
+  // trailing slash), or "" for none (twirp-wire.md §1.1, §1.6).
+  std::string prefix = "/twirp";
+
+  // Threads running the event loop (sessions and coroutine handlers).
+  int io_threads = 1;
+  // Threads running blocking (Sync) handlers, so that they never stall the loop.
+  int worker_threads = 4;
+
+  // Requests with a larger body are refused with malformed before it is read.
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  // Request line plus header fields.
+  std::size_t max_header_bytes = 64 * 1024;
+  // Open connections; further ones are accepted and closed at once.
+  std::size_t max_connections = 20000;
+
+  // From the first byte of a request to the end of its headers.
+  std::chrono::milliseconds header_timeout{10'000};
+  // For the whole body once the headers are in.
+  std::chrono::milliseconds body_timeout{30'000};
+  // Writing one response.
+  std::chrono::milliseconds write_timeout{30'000};
+  // A keep-alive connection with no request in progress.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // If set, each request's Context::deadline() is its arrival time plus this.
+  std::optional<std::chrono::milliseconds> request_deadline;
+
+  // How JSON responses are written (Go's WithServerJSONSkipDefaults and
+  // WithServerJSONCamelCaseNames).
+  JsonWriteOptions json;
+
+  ServerHooks hooks;
+  // Outermost first; see ChainInterceptors.
+  std::vector<Interceptor> interceptors;
+
+  // GET <path> serves Prometheus text metrics when enabled.
+  MetricsOptions metrics;
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options = {});
+  ~Server();  // shuts down (no grace) if still running
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Called by the generated Register<Service>() functions, before Start().
+  void AddService(detail::ServiceRoutes routes);
+
+  // Binds and listens; port 0 picks a free one (see port()).
+  std::error_code Listen(std::string_view address, std::uint16_t port);
+  std::uint16_t port() const;
+
+  // Starts the I/O and worker threads and returns.
+  void Start();
+
+  // Graceful shutdown: stop accepting, close idle connections, let requests in
+  // flight finish and be answered (with Connection: close) for up to `grace`,
+  // then close what is left and stop the threads. Safe to call from any thread,
+  // including a handler's, and more than once.
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+  // Blocks until the server has shut down.
+  void Wait();
+
+  const ServerOptions& options() const;
+  const Metrics& metrics() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace twirp
