@@ -1,0 +1,102 @@
+// haberdasher-server --listen 127.0.0.1:8080 [--prefix /twirp] [--threads N] [--metrics]
+//
+// Serves the Haberdasher over Twirp (protobuf and JSON) until SIGINT or SIGTERM,
+// then shuts down gracefully: requests in flight are answered first.
+#include <csignal>
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "hat_maker.h"
+#include "twirpcpp/server.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+bool ParseEndpoint(const std::string& text, Endpoint& out) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  try {
+    const unsigned long port = std::stoul(text.substr(colon + 1));
+    if (port > 65535) return false;
+    out.host = text.substr(0, colon);
+    out.port = static_cast<std::uint16_t>(port);
+    return !out.host.empty();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  std::string listen;
+  twirp::ServerOptions options;
+  int grace_ms = 10'000;
+
+  po::options_description flags("haberdasher-server options");
+  flags.add_options()
+      ("help,h", "show this help")
+      ("listen", po::value(&listen)->default_value("127.0.0.1:8080"), "address:port to listen on (port 0 picks one)")
+      ("prefix", po::value(&options.prefix)->default_value("/twirp"), "Twirp path prefix (\"\" for none)")
+      ("threads", po::value(&options.io_threads)->default_value(1), "I/O threads")
+      ("metrics", po::bool_switch(&options.metrics.enabled), "serve Prometheus metrics on GET /metrics")
+      ("json-camel-case", "write JSON responses with lowerCamel field names")
+      ("json-skip-defaults", "leave fields with default values out of JSON responses")
+      ("shutdown-grace-ms", po::value(&grace_ms)->default_value(10'000), "time given to requests in flight on shutdown");
+  po::variables_map vars;
+  try {
+    po::store(po::parse_command_line(argc, argv, flags), vars);
+    po::notify(vars);
+  } catch (const po::error& e) {
+    std::cerr << "haberdasher-server: " << e.what() << "\n" << flags;
+    return 2;
+  }
+  if (vars.count("help")) {
+    std::cout << flags;
+    return 0;
+  }
+  options.json.use_proto_names = vars.count("json-camel-case") == 0;
+  options.json.emit_unpopulated = vars.count("json-skip-defaults") == 0;
+
+  Endpoint endpoint;
+  if (!ParseEndpoint(listen, endpoint)) {
+    std::cerr << "haberdasher-server: --listen wants address:port, got \"" << listen << "\"\n";
+    return 2;
+  }
+
+  // Signals are taken by sigwait below, so every thread must have them blocked;
+  // threads the server starts inherit this mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  twirp::Server server(options);
+  twitch::twirp::example::RegisterHaberdasher(server, std::make_shared<haberdasher::HatMaker>());
+  if (auto error = server.Listen(endpoint.host, endpoint.port)) {
+    std::cerr << "haberdasher-server: cannot listen on " << listen << ": " << error.message() << "\n";
+    return 1;
+  }
+  server.Start();
+  std::cout << "haberdasher-server listening on http://" << endpoint.host << ":" << server.port()
+            << options.prefix << std::endl;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  std::cout << "haberdasher-server: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+            << ", shutting down" << std::endl;
+  server.Shutdown(std::chrono::milliseconds(grace_ms));
+  server.Wait();
+  return 0;
+}
