@@ -1,0 +1,357 @@
+#include "protojson_compat.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <google/protobuf/descriptor.h>
+#include <nlohmann/json.hpp>
+
+#include "json_text.h"
+
+namespace twirp::detail {
+namespace {
+
+namespace pb = google::protobuf;
+using OrderedJson = nlohmann::ordered_json;
+
+// Types with their own JSON form (a string, a number, any value...): their
+// contents are json_util's business and are neither fixed nor checked here.
+bool HasSpecialJson(const pb::Descriptor* type) {
+  switch (type->well_known_type()) {
+    case pb::Descriptor::WELLKNOWNTYPE_UNSPECIFIED:
+      return false;
+    default:
+      return true;  // wrappers, Any, FieldMask, Duration, Timestamp, Value, ListValue, Struct
+  }
+}
+
+// Well-known types protojson reads only from a JSON string or number.
+bool HasScalarJson(const pb::Descriptor* type) {
+  switch (type->well_known_type()) {
+    case pb::Descriptor::WELLKNOWNTYPE_ANY:
+    case pb::Descriptor::WELLKNOWNTYPE_VALUE:
+    case pb::Descriptor::WELLKNOWNTYPE_LISTVALUE:
+    case pb::Descriptor::WELLKNOWNTYPE_STRUCT:
+    case pb::Descriptor::WELLKNOWNTYPE_UNSPECIFIED:
+      return false;
+    default:
+      return true;  // wrappers, Timestamp, Duration, FieldMask
+  }
+}
+
+bool IsMessage(const pb::FieldDescriptor* field) {
+  return field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE;
+}
+
+// A message type whose JSON is an object of its fields.
+bool IsPlainMessage(const pb::FieldDescriptor* field) {
+  return IsMessage(field) && !HasSpecialJson(field->message_type());
+}
+
+// null is a value (not "unset") for google.protobuf.Value and NullValue (§3.9).
+bool AcceptsNull(const pb::FieldDescriptor* field) {
+  if (IsMessage(field)) return field->message_type()->full_name() == "google.protobuf.Value";
+  return field->cpp_type() == pb::FieldDescriptor::CPPTYPE_ENUM &&
+         field->enum_type()->full_name() == "google.protobuf.NullValue";
+}
+
+// ---- output ---------------------------------------------------------------
+
+bool MessageNeedsFix(const pb::Message& message, bool emit_unpopulated, int depth);
+
+bool FieldNeedsFix(const pb::Message& message, const pb::FieldDescriptor* field, bool emit_unpopulated,
+                   int depth) {
+  const pb::Reflection* reflection = message.GetReflection();
+  if (field->is_map()) {
+    const int size = reflection->FieldSize(message, field);
+    if (size > 1) return true;
+    const pb::FieldDescriptor* value = field->message_type()->map_value();
+    if (size == 1 && IsPlainMessage(value)) {
+      const pb::Message& entry = reflection->GetRepeatedMessage(message, field, 0);
+      return MessageNeedsFix(entry.GetReflection()->GetMessage(entry, value), emit_unpopulated, depth + 1);
+    }
+    return false;
+  }
+  if (field->is_repeated()) {
+    if (!IsPlainMessage(field)) return false;
+    for (int i = 0, n = reflection->FieldSize(message, field); i < n; ++i) {
+      if (MessageNeedsFix(reflection->GetRepeatedMessage(message, field, i), emit_unpopulated, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  const bool has = reflection->HasField(message, field);
+  if (!has) {
+    // protojson writes null where json_util writes nothing (message) or the
+    // default (proto2 scalar); oneof members and proto3 optional stay out.
+    return emit_unpopulated && field->containing_oneof() == nullptr &&
+           (IsMessage(field) || field->has_presence());
+  }
+  if (IsPlainMessage(field)) {
+    return MessageNeedsFix(reflection->GetMessage(message, field), emit_unpopulated, depth + 1);
+  }
+  return false;
+}
+
+bool MessageNeedsFix(const pb::Message& message, bool emit_unpopulated, int depth) {
+  // Deeper than json_util itself goes: leave such messages alone.
+  if (depth > 100) return false;
+  const pb::Descriptor* type = message.GetDescriptor();
+  if (HasSpecialJson(type)) return false;
+  for (int i = 0; i < type->field_count(); ++i) {
+    if (FieldNeedsFix(message, type->field(i), emit_unpopulated, depth)) return true;
+  }
+  return false;
+}
+
+// The JSON object key json_util writes for a map key.
+std::string MapKeyString(const pb::Message& entry, const pb::FieldDescriptor* key) {
+  const pb::Reflection* r = entry.GetReflection();
+  switch (key->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_STRING: return r->GetString(entry, key);
+    case pb::FieldDescriptor::CPPTYPE_BOOL: return r->GetBool(entry, key) ? "true" : "false";
+    case pb::FieldDescriptor::CPPTYPE_INT32: return std::to_string(r->GetInt32(entry, key));
+    case pb::FieldDescriptor::CPPTYPE_INT64: return std::to_string(r->GetInt64(entry, key));
+    case pb::FieldDescriptor::CPPTYPE_UINT32: return std::to_string(r->GetUInt32(entry, key));
+    case pb::FieldDescriptor::CPPTYPE_UINT64: return std::to_string(r->GetUInt64(entry, key));
+    default: return {};
+  }
+}
+
+// protojson's map key order: false before true, integers numerically, strings
+// byte-wise.
+struct MapKeyLess {
+  pb::FieldDescriptor::CppType type;
+  bool operator()(const std::pair<std::string, const pb::Message*>& a,
+                  const std::pair<std::string, const pb::Message*>& b) const {
+    switch (type) {
+      case pb::FieldDescriptor::CPPTYPE_INT32:
+      case pb::FieldDescriptor::CPPTYPE_INT64:
+        return std::strtoll(a.first.c_str(), nullptr, 10) < std::strtoll(b.first.c_str(), nullptr, 10);
+      case pb::FieldDescriptor::CPPTYPE_UINT32:
+      case pb::FieldDescriptor::CPPTYPE_UINT64:
+        return std::strtoull(a.first.c_str(), nullptr, 10) < std::strtoull(b.first.c_str(), nullptr, 10);
+      case pb::FieldDescriptor::CPPTYPE_BOOL:
+        return a.first == "false" && b.first == "true";
+      default:
+        return a.first < b.first;
+    }
+  }
+};
+
+OrderedJson FixMessage(const pb::Message& message, OrderedJson& in, const JsonWriteOptions& options);
+
+OrderedJson FixValue(const pb::Message& message, OrderedJson& in, const JsonWriteOptions& options) {
+  if (!in.is_object() || HasSpecialJson(message.GetDescriptor())) return std::move(in);
+  return FixMessage(message, in, options);
+}
+
+OrderedJson FixMessage(const pb::Message& message, OrderedJson& in, const JsonWriteOptions& options) {
+  const pb::Descriptor* type = message.GetDescriptor();
+  const pb::Reflection* reflection = message.GetReflection();
+  OrderedJson out = OrderedJson::object();
+  for (int i = 0; i < type->field_count(); ++i) {
+    const pb::FieldDescriptor* field = type->field(i);
+    const std::string& key = options.use_proto_names ? field->name() : field->json_name();
+    const auto found = in.find(key);
+    const bool printed = found != in.end();
+    if (field->is_map()) {
+      if (!printed) {
+        if (options.emit_unpopulated) out[key] = OrderedJson::object();
+        continue;
+      }
+      const pb::FieldDescriptor* key_field = field->message_type()->map_key();
+      const pb::FieldDescriptor* value_field = field->message_type()->map_value();
+      std::vector<std::pair<std::string, const pb::Message*>> entries;
+      for (int j = 0, n = reflection->FieldSize(message, field); j < n; ++j) {
+        const pb::Message& entry = reflection->GetRepeatedMessage(message, field, j);
+        entries.emplace_back(MapKeyString(entry, key_field), &entry);
+      }
+      std::sort(entries.begin(), entries.end(), MapKeyLess{key_field->cpp_type()});
+      OrderedJson map = OrderedJson::object();
+      for (const auto& [map_key, entry] : entries) {
+        const auto value = found->find(map_key);
+        if (value == found->end()) continue;
+        if (IsPlainMessage(value_field)) {
+          map[map_key] = FixValue(entry->GetReflection()->GetMessage(*entry, value_field), *value, options);
+        } else {
+          map[map_key] = std::move(*value);
+        }
+      }
+      out[key] = std::move(map);
+    } else if (field->is_repeated()) {
+      if (!printed) {
+        if (options.emit_unpopulated) out[key] = OrderedJson::array();
+        continue;
+      }
+      if (IsPlainMessage(field) && found->is_array() &&
+          found->size() == static_cast<std::size_t>(reflection->FieldSize(message, field))) {
+        for (std::size_t j = 0; j < found->size(); ++j) {
+          (*found)[j] = FixValue(reflection->GetRepeatedMessage(message, field, static_cast<int>(j)),
+                                 (*found)[j], options);
+        }
+      }
+      out[key] = std::move(*found);
+    } else if (!reflection->HasField(message, field) && field->containing_oneof() != nullptr) {
+      continue;  // unset oneof member or proto3 optional: never written (§3.3)
+    } else if (!reflection->HasField(message, field) && (IsMessage(field) || field->has_presence())) {
+      if (options.emit_unpopulated) out[key] = nullptr;  // §3.2
+    } else if (printed) {
+      if (IsPlainMessage(field)) {
+        out[key] = FixValue(reflection->GetMessage(message, field), *found, options);
+      } else {
+        out[key] = std::move(*found);
+      }
+    }
+  }
+  return out;
+}
+
+// ---- input ----------------------------------------------------------------
+
+const pb::FieldDescriptor* FindField(const pb::Descriptor& type, const std::string& key) {
+  // protojson looks a key up as a JSON name first, then as the proto name (§3.8).
+  if (const pb::FieldDescriptor* f = type.FindFieldByCamelcaseName(key); f && f->json_name() == key) return f;
+  for (int i = 0; i < type.field_count(); ++i) {
+    if (type.field(i)->has_json_name() && type.field(i)->json_name() == key) return type.field(i);
+  }
+  return type.FindFieldByName(key);
+}
+
+class InputChecker {
+ public:
+  explicit InputChecker(std::string_view body) : cursor_(body) {}
+
+  Result<std::size_t> Run(const pb::Descriptor& type) {
+    if (cursor_.Peek() != '{') return Fail("the request body is not a JSON object");
+    if (!Object(type, 0)) return Fail(error_.empty() ? "invalid JSON" : error_);
+    return cursor_.position();
+  }
+
+ private:
+  static Error Fail(std::string reason) { return MalformedError(std::move(reason)); }
+
+  bool Reject(std::string reason) {
+    error_ = std::move(reason);
+    return false;
+  }
+
+  bool Object(const pb::Descriptor& type, int depth) {
+    if (depth > JsonCursor::kMaxDepth) return Reject("JSON nested too deeply");
+    if (!cursor_.Consume('{')) return false;
+    if (cursor_.Consume('}')) return true;
+    std::set<int> seen;
+    do {
+      std::optional<std::string> key = cursor_.Peek() == '"' ? cursor_.ReadString() : std::nullopt;
+      if (!key || !cursor_.Consume(':')) return false;
+      const pb::FieldDescriptor* field = FindField(type, *key);
+      if (field == nullptr) {
+        if (!cursor_.SkipValue(depth + 1)) return false;  // unknown: discarded (§3.7)
+        continue;
+      }
+      if (!seen.insert(field->number()).second) return Reject("duplicate field \"" + *key + "\"");
+      if (!FieldValue(field, depth + 1)) return false;
+    } while (cursor_.Consume(','));
+    return cursor_.Consume('}');
+  }
+
+  bool FieldValue(const pb::FieldDescriptor* field, int depth) {
+    if (cursor_.Peek() == 'n') return cursor_.ConsumeLiteral("null");  // unset (§3.9)
+    if (field->is_map()) return Map(field, depth);
+    if (field->is_repeated()) {
+      if (cursor_.Peek() != '[') return Reject("field " + field->name() + " expects a JSON array");
+      cursor_.Consume('[');
+      if (cursor_.Consume(']')) return true;
+      do {
+        if (!Element(field, depth + 1)) return false;
+      } while (cursor_.Consume(','));
+      return cursor_.Consume(']');
+    }
+    return Element(field, depth);
+  }
+
+  // A singular value, a list element or a map value of `field`'s type.
+  bool Element(const pb::FieldDescriptor* field, int depth) {
+    const char next = cursor_.Peek();
+    if (next == 'n' && !AcceptsNull(field)) return Reject("unexpected null for " + field->name());
+    if (next == '"' && field->cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL) {
+      return Reject("field " + field->name() + " expects true or false");  // §3.10
+    }
+    if (next == '{' && IsPlainMessage(field)) return Object(*field->message_type(), depth);
+    if (next == '{' && IsMessage(field) && HasScalarJson(field->message_type())) {
+      // json_util also takes {"value":..} for a wrapper and {} for a Timestamp.
+      return Reject("field " + field->name() + " expects a JSON string or number");
+    }
+    return cursor_.SkipValue(depth);
+  }
+
+  bool Map(const pb::FieldDescriptor* field, int depth) {
+    if (cursor_.Peek() != '{') return Reject("field " + field->name() + " expects a JSON object");
+    cursor_.Consume('{');
+    if (cursor_.Consume('}')) return true;
+    const pb::FieldDescriptor* key_field = field->message_type()->map_key();
+    const pb::FieldDescriptor* value_field = field->message_type()->map_value();
+    std::set<std::string> seen;
+    do {
+      std::optional<std::string> key = cursor_.Peek() == '"' ? cursor_.ReadString() : std::nullopt;
+      if (!key || !cursor_.Consume(':')) return false;
+      if (!seen.insert(CanonicalMapKey(key_field, *key)).second) {
+        return Reject("duplicate map key \"" + *key + "\"");
+      }
+      if (!Element(value_field, depth + 1)) return false;
+    } while (cursor_.Consume(','));
+    return cursor_.Consume('}');
+  }
+
+  // Integer keys that name the same number ("1", "01", "+1") are one key to
+  // protojson (strconv.ParseInt); anything unparsable is left to json_util.
+  static std::string CanonicalMapKey(const pb::FieldDescriptor* key_field, const std::string& key) {
+    switch (key_field->cpp_type()) {
+      case pb::FieldDescriptor::CPPTYPE_INT32:
+      case pb::FieldDescriptor::CPPTYPE_INT64:
+      case pb::FieldDescriptor::CPPTYPE_UINT32:
+      case pb::FieldDescriptor::CPPTYPE_UINT64: {
+        const bool digits_only = !key.empty() && key.find_first_not_of("+-0123456789") == std::string::npos &&
+                                 key.find_first_of("+-", 1) == std::string::npos;
+        if (!digits_only) return key;
+        errno = 0;
+        char* end = nullptr;
+        const long long value = std::strtoll(key.c_str(), &end, 10);
+        if (errno != 0 || *end != '\0') return key;
+        return std::to_string(value);
+      }
+      default:
+        return key;
+    }
+  }
+
+  JsonCursor cursor_;
+  std::string error_;
+};
+
+}  // namespace
+
+bool NeedsGoJsonFix(const pb::Message& message, const JsonWriteOptions& options) {
+  return MessageNeedsFix(message, options.emit_unpopulated, 0);
+}
+
+Result<std::string> FixToGoJson(const pb::Message& message, std::string_view cpp_json,
+                                const JsonWriteOptions& options) {
+  OrderedJson parsed = OrderedJson::parse(cpp_json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return InternalError("unexpected JSON from protobuf: " + std::string(cpp_json.substr(0, 200)));
+  }
+  // Like protojson, dump() writes < > & and non-ASCII as they are.
+  return FixMessage(message, parsed, options).dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+Result<std::size_t> CheckGoJsonInput(std::string_view body, const pb::Descriptor& type) {
+  return InputChecker(body).Run(type);
+}
+
+}  // namespace twirp::detail
