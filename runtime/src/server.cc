@@ -1,0 +1,227 @@
+#include "twirpcpp/server.h"
+
+#include <atomic>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "server_core.h"
+#include "session.h"
+#include "twirpcpp/detail/server_call.h"
+
+namespace twirp {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+// Members are destroyed bottom-up: the acceptor, timers and worker pool go
+// before the io_context (whose destruction releases the last sessions), and the
+// shared core goes last because sessions report to it until then.
+struct Server::Impl {
+  explicit Impl(ServerOptions options)
+      : core(std::move(options)),
+        io(std::max(1, core.options.io_threads)),
+        workers(static_cast<std::size_t>(std::max(1, core.options.worker_threads))),
+        control(asio::make_strand(io)),
+        acceptor(asio::make_strand(io)),
+        grace_timer(control),
+        work(io.get_executor()) {
+    core.workers = &workers;
+    core.on_drained = [this] {
+      if (!finished.load()) asio::post(control, [this] { Finish(); });
+    };
+  }
+
+  asio::awaitable<void> AcceptLoop();
+  void BeginShutdown(std::chrono::milliseconds grace);  // on `control`
+  void ForEachSession(void (internal::Session::*fn)());
+  void Finish();                                         // on `control`
+  void Join();
+  bool InServerThread() {
+    return io.get_executor().running_in_this_thread() ||
+           workers.get_executor().running_in_this_thread();
+  }
+
+  internal::ServerCore core;
+  asio::io_context io;
+  asio::thread_pool workers;
+  asio::strand<asio::io_context::executor_type> control;
+  tcp::acceptor acceptor;
+  asio::steady_timer grace_timer;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  std::atomic<std::uint16_t> port{0};
+  std::atomic<bool> started{false};
+  std::atomic<bool> shutting_down{false};
+  std::atomic<bool> finished{false};
+  std::vector<std::thread> threads;
+  std::mutex join_mutex;
+  bool joined = false;
+};
+
+asio::awaitable<void> Server::Impl::AcceptLoop() {
+  asio::steady_timer backoff(acceptor.get_executor());
+  for (;;) {
+    auto [ec, socket] =
+        co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+    if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of descriptors or similar: back off instead of spinning.
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    if (core.stopping.load() ||
+        core.metrics.connections() >= static_cast<std::int64_t>(core.options.max_connections)) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    std::make_shared<internal::Session>(core, std::move(socket))->Start();
+  }
+}
+
+void Server::Impl::ForEachSession(void (internal::Session::*fn)()) {
+  std::vector<std::shared_ptr<internal::Session>> sessions;
+  {
+    std::lock_guard lock(core.sessions_mutex);
+    for (auto& [raw, weak] : core.sessions) {
+      if (auto session = weak.lock()) sessions.push_back(std::move(session));
+    }
+  }
+  for (auto& session : sessions) ((*session).*fn)();
+}
+
+void Server::Impl::BeginShutdown(std::chrono::milliseconds grace) {
+  asio::post(acceptor.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+  });
+  bool drained;
+  {
+    std::lock_guard lock(core.sessions_mutex);
+    drained = core.sessions.empty();
+  }
+  if (drained) {
+    Finish();
+    return;
+  }
+  ForEachSession(&internal::Session::RequestShutdown);
+  grace_timer.expires_after(grace);
+  grace_timer.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: every session ended in time
+    ForEachSession(&internal::Session::Close);
+    Finish();
+  });
+}
+
+void Server::Impl::Finish() {
+  if (finished.exchange(true)) return;
+  grace_timer.cancel();
+  work.reset();
+  // Sessions still waiting on a blocking handler are released when the
+  // io_context is destroyed.
+  io.stop();
+}
+
+void Server::Impl::Join() {
+  std::lock_guard lock(join_mutex);
+  if (joined) return;
+  for (auto& thread : threads) thread.join();
+  workers.stop();
+  workers.join();
+  joined = true;
+}
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() {
+  Shutdown(std::chrono::milliseconds(0));
+  Wait();
+}
+
+void Server::AddService(detail::ServiceRoutes routes) {
+  if (impl_->started.load()) {
+    throw std::logic_error("twirp: AddService after Server::Start");
+  }
+  impl_->core.router.Add(routes);
+}
+
+std::error_code Server::Listen(std::string_view address, std::uint16_t port) {
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(std::string(address), ec);
+  if (ec) return ec;
+  const tcp::endpoint endpoint(ip, port);
+  tcp::acceptor& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    return ec;
+  }
+  impl_->port = acceptor.local_endpoint(ec).port();
+  return ec;
+}
+
+std::uint16_t Server::port() const { return impl_->port.load(); }
+
+void Server::Start() {
+  Impl& s = *impl_;
+  if (s.shutting_down.load() || s.started.exchange(true)) return;
+  // Counters for every method exist before the first request, so recording
+  // one never allocates or locks.
+  for (const auto& service : s.core.router.services()) {
+    for (const auto& method : service->methods) {
+      method->metrics = s.core.metrics.Add(service->full_name, method->camel_name);
+    }
+  }
+  if (s.acceptor.is_open()) {
+    asio::co_spawn(s.acceptor.get_executor(), s.AcceptLoop(), asio::detached);
+  }
+  const int io_threads = std::max(1, s.core.options.io_threads);
+  for (int i = 0; i < io_threads; ++i) {
+    s.threads.emplace_back([&s] { s.io.run(); });
+  }
+}
+
+void Server::Shutdown(std::chrono::milliseconds grace) {
+  Impl& s = *impl_;
+  if (!s.shutting_down.exchange(true)) {
+    s.core.stopping = true;
+    if (s.started.load()) {
+      asio::post(s.control, [&s, grace] { s.BeginShutdown(grace); });
+    } else {
+      boost::system::error_code ignored;
+      s.acceptor.close(ignored);
+      s.finished = true;
+    }
+  }
+  // From a handler or hook, blocking here would wait for ourselves: the
+  // shutdown proceeds on its own and Wait() observes its end.
+  if (!s.InServerThread()) Wait();
+}
+
+void Server::Wait() {
+  if (impl_->started.load()) impl_->Join();
+}
+
+const ServerOptions& Server::options() const { return impl_->core.options; }
+
+const Metrics& Server::metrics() const { return impl_->core.metrics; }
+
+}  // namespace twirp

@@ -1,0 +1,62 @@
+// What every connection of one server shares: options, routes, metrics, the
+// worker pool and the shutdown state. Read-only while serving except for atomics
+// and the session registry.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "metrics_registry.h"
+#include "router.h"
+#include "twirpcpp/interceptor.h"
+#include "twirpcpp/server.h"
+
+namespace twirp::internal {
+
+class Session;
+
+struct ServerCore {
+  explicit ServerCore(ServerOptions opts)
+      : options(std::move(opts)),
+        router(options.prefix),
+        metrics(options.metrics.latency_buckets),
+        interceptor(ChainInterceptors(options.interceptors)) {}
+
+  const ServerOptions options;
+  Router router;
+  MetricsRegistry metrics;
+  const Interceptor interceptor;  // the chain of options.interceptors; empty if none
+  boost::asio::thread_pool* workers = nullptr;
+
+  // Set once by Shutdown: sessions answer with Connection: close and stop
+  // waiting for further requests.
+  std::atomic<bool> stopping{false};
+
+  // Open sessions, so that Shutdown can reach them. Touched once per connection,
+  // never per request.
+  std::mutex sessions_mutex;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  // Called (from any thread) when the last session ends after Shutdown began.
+  std::function<void()> on_drained;
+
+  void SessionStarted(Session* session, std::weak_ptr<Session> weak) {
+    std::lock_guard lock(sessions_mutex);
+    sessions.emplace(session, std::move(weak));
+  }
+  void SessionEnded(Session* session) {
+    bool drained;
+    {
+      std::lock_guard lock(sessions_mutex);
+      sessions.erase(session);
+      drained = sessions.empty() && stopping.load();
+    }
+    if (drained && on_drained) on_drained();
+  }
+};
+
+}  // namespace twirp::internal

@@ -1,0 +1,74 @@
+// One client connection: reads requests with per-phase timeouts and size
+// limits, hands each to a RequestCall, writes the responses in order, and
+// closes when HTTP/1.1 keep-alive rules, an error or shutdown say so.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "server_call.h"
+#include "server_core.h"
+
+namespace twirp::internal {
+
+class Session final : public std::enable_shared_from_this<Session>, private ResponseSink {
+ public:
+  // `socket` must use a strand of the server's io_context as its executor.
+  Session(ServerCore& core, boost::asio::ip::tcp::socket socket);
+  ~Session() override;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Registers with the server and starts serving on the socket's strand.
+  void Start();
+
+  // From any thread. Shutdown: an idle connection closes now, a busy one after
+  // its current response. Close: close the socket whatever it is doing.
+  void RequestShutdown();
+  void Close();
+
+ private:
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+  boost::asio::awaitable<void> Run();
+  // Waits for the first byte of the next request; false when the connection
+  // should end instead (closed, idle timeout, shutdown).
+  boost::asio::awaitable<bool> AwaitRequestStart(bool first);
+  // Reads headers and body. On a malformed or oversized request it answers
+  // with the error and returns false.
+  boost::asio::awaitable<bool> ReadRequest();
+  // Handles one complete request; false when the connection must close.
+  boost::asio::awaitable<bool> HandleRequest(std::chrono::steady_clock::time_point start);
+  // Answers a read failure the client should hear about (malformed HTTP, a
+  // limit exceeded), then closes.
+  boost::asio::awaitable<void> FailRead(boost::beast::error_code ec);
+  boost::asio::awaitable<void> WriteTransportError(Error error);
+  // Sends FIN, then discards what the client still sends for a short while so
+  // that the kernel does not answer unread data with a reset that would destroy
+  // the response we just wrote.
+  boost::asio::awaitable<void> LingeringClose();
+
+  Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type,
+                                        std::string body,
+                                        const Context::HeaderList& headers) override;
+
+  ServerCore& core_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  // Strand-only state.
+  bool idle_ = false;
+  bool keep_alive_ = true;    // decided by the last response written
+  bool force_close_ = false;  // the response to this request ends the connection
+  std::chrono::steady_clock::time_point request_start_;
+};
+
+}  // namespace twirp::internal

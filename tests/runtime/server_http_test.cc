@@ -1,0 +1,325 @@
+// The server's HTTP/1.1 behaviour: limits, timeouts, keep-alive, pipelining,
+// metrics. The limits and timeouts are twirpcpp's own (Go has none, §2.9).
+#include <catch2/catch.hpp>
+
+#include "server_test_util.h"
+
+namespace twirp::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kProto = "application/protobuf";
+
+std::string EchoRequestBytes(std::string text, int delay_ms = 0) {
+  return PostRequest(kEchoPath, kProto, MakeEcho(std::move(text), "", delay_ms).SerializeAsString());
+}
+
+std::string TextOf(const HttpResponse& response) {
+  EchoResponse message;
+  REQUIRE(message.ParseFromString(response.body));
+  return message.text();
+}
+
+void CheckServerHealthy(std::uint16_t port) {
+  auto response = RoundTrip(port, EchoRequestBytes("still here"));
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(TextOf(*response) == "still here");
+}
+
+}  // namespace
+
+TEST_CASE("A body over max_body_bytes announced by Content-Length is malformed before it is read") {
+  ServerOptions options = TestOptions();
+  options.max_body_bytes = 1024;
+  TestServer server(options);
+  RawConnection connection(server.port());
+  // Headers only: the server must answer without waiting for the 5000 bytes.
+  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/protobuf\r\nContent-Length: 5000\r\n\r\n"));
+  auto response = connection.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 400);
+  CHECK(response->Header("Content-Type") == "application/json");
+  CHECK(response->Header("Connection") == "close");
+  CHECK(response->body == R"({"code":"malformed","msg":"request body exceeds the limit of 1024 bytes"})");
+  CHECK(connection.WaitForClose(milliseconds(3000)));
+  CheckServerHealthy(server.port());
+}
+
+TEST_CASE("A chunked body growing past max_body_bytes is malformed and the connection closed") {
+  ServerOptions options = TestOptions();
+  options.max_body_bytes = 1024;
+  TestServer server(options);
+  RawConnection connection(server.port());
+  const std::string chunk(600, 'a');
+  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/protobuf\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n"));
+  auto response = connection.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 400);
+  CHECK(response->body == R"({"code":"malformed","msg":"request body exceeds the limit of 1024 bytes"})");
+  CHECK(connection.WaitForClose(milliseconds(3000)));
+  CheckServerHealthy(server.port());
+}
+
+TEST_CASE("A chunked body within the limit is served") {
+  TestServer server;
+  const std::string body = MakeEcho("chunky").SerializeAsString();
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  RawConnection connection(server.port());
+  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/protobuf\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                          std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n"));
+  auto response = connection.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(TextOf(*response) == "chunky");
+}
+
+TEST_CASE("Header fields over max_header_bytes are malformed and the connection closed") {
+  ServerOptions options = TestOptions();
+  options.max_header_bytes = 1024;
+  TestServer server(options);
+  RawConnection connection(server.port());
+  REQUIRE(connection.Send(PostRequest(kEchoPath, kProto, "", {"X-Big: " + std::string(2000, 'b')})));
+  auto response = connection.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 400);
+  CHECK(response->body ==
+        R"({"code":"malformed","msg":"request header fields exceed the limit of 1024 bytes"})");
+  CHECK(connection.WaitForClose(milliseconds(3000)));
+  CheckServerHealthy(server.port());
+}
+
+TEST_CASE("Unparseable HTTP is answered with malformed and the connection closed") {
+  TestServer server;
+  for (const char* garbage : {"NOT AN HTTP REQUEST\r\n\r\n", "POST / HTTP/9.9\r\n\r\n",
+                              "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n"}) {
+    INFO(garbage);
+    RawConnection connection(server.port());
+    REQUIRE(connection.Send(garbage));
+    auto response = connection.ReadResponse();
+    REQUIRE(response);
+    CHECK(response->status == 400);
+    CHECK(response->Header("Content-Type") == "application/json");
+    CHECK(response->body.rfind(R"({"code":"malformed","msg":"malformed HTTP request: )", 0) == 0);
+    CHECK(connection.WaitForClose(milliseconds(3000)));
+  }
+  CheckServerHealthy(server.port());
+}
+
+TEST_CASE("A client trickling its headers is disconnected once header_timeout has passed") {
+  ServerOptions options = TestOptions();
+  options.header_timeout = milliseconds(300);
+  TestServer server(options);
+  RawConnection connection(server.port());
+  const auto start = Clock::now();
+  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\n"));
+  bool closed = false;
+  while (!closed && Clock::now() - start < std::chrono::seconds(3)) {
+    // One byte every 50 ms keeps the connection busy but never finishes.
+    if (!connection.Send("X")) {
+      closed = true;
+      break;
+    }
+    closed = connection.WaitForClose(milliseconds(50));
+  }
+  const auto elapsed = Clock::now() - start;
+  CHECK(closed);
+  CHECK(elapsed >= milliseconds(250));
+  CHECK(elapsed < milliseconds(1500));
+  CheckServerHealthy(server.port());
+}
+
+TEST_CASE("A body slower than body_timeout gets the connection closed") {
+  ServerOptions options = TestOptions();
+  options.body_timeout = milliseconds(300);
+  TestServer server(options);
+  RawConnection connection(server.port());
+  const auto start = Clock::now();
+  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/protobuf\r\nContent-Length: 10\r\n\r\nab"));
+  CHECK(connection.WaitForClose(milliseconds(3000)));
+  CHECK(Clock::now() - start < milliseconds(1500));
+}
+
+TEST_CASE("A silent new connection is closed after header_timeout, an idle kept-alive one after idle_timeout") {
+  ServerOptions options = TestOptions();
+  options.header_timeout = milliseconds(300);
+  options.idle_timeout = milliseconds(600);
+  TestServer server(options);
+  {
+    RawConnection silent(server.port());
+    const auto start = Clock::now();
+    CHECK(silent.WaitForClose(milliseconds(3000)));
+    CHECK(Clock::now() - start >= milliseconds(250));
+  }
+  RawConnection connection(server.port());
+  REQUIRE(connection.Send(EchoRequestBytes("one")));
+  auto response = connection.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  const auto start = Clock::now();
+  CHECK(connection.WaitForClose(milliseconds(3000)));
+  const auto idle = Clock::now() - start;
+  CHECK(idle >= milliseconds(500));
+  CHECK(idle < milliseconds(2000));
+}
+
+TEST_CASE("Keep-alive: one connection carries many requests") {
+  ServerOptions options = TestOptions();
+  options.metrics.enabled = true;
+  TestServer server(options);
+  RawConnection connection(server.port());
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(connection.Send(EchoRequestBytes("n" + std::to_string(i))));
+    auto response = connection.ReadResponse();
+    REQUIRE(response);
+    CHECK(response->status == 200);
+    CHECK(!response->Header("Connection"));
+    CHECK(TextOf(*response) == "n" + std::to_string(i));
+  }
+  // Errors keep the connection too.
+  REQUIRE(connection.Send(PostRequest("/nope", kProto, "")));
+  auto error = connection.ReadResponse();
+  REQUIRE(error);
+  CHECK(error->status == 404);
+  REQUIRE(connection.Send(EchoRequestBytes("last")));
+  auto last = connection.ReadResponse();
+  REQUIRE(last);
+  CHECK(TextOf(*last) == "last");
+  CHECK(server.server().metrics().Render().find("twirp_server_connections 1\n") != std::string::npos);
+}
+
+TEST_CASE("Pipelined requests are answered in order") {
+  TestServer server;
+  RawConnection connection(server.port());
+  // The first is the slowest: order must still be kept.
+  REQUIRE(connection.Send(EchoRequestBytes("first", 200) + EchoRequestBytes("second", 0) +
+                          PostRequest(kEchoPath, "application/json", R"({"text":"third"})")));
+  auto first = connection.ReadResponse();
+  auto second = connection.ReadResponse();
+  auto third = connection.ReadResponse();
+  REQUIRE(first);
+  REQUIRE(second);
+  REQUIRE(third);
+  CHECK(TextOf(*first) == "first");
+  CHECK(TextOf(*second) == "second");
+  CHECK(third->Header("Content-Type") == "application/json");
+  CHECK(third->body.find("third") != std::string::npos);
+}
+
+TEST_CASE("Connection: close and HTTP/1.0 without keep-alive end the connection after the response") {
+  TestServer server;
+  {
+    RawConnection connection(server.port());
+    REQUIRE(connection.Send(PostRequest(kEchoPath, kProto, "", {"Connection: close"})));
+    auto response = connection.ReadResponse();
+    REQUIRE(response);
+    CHECK(response->status == 200);
+    CHECK(response->Header("Connection") == "close");
+    CHECK(connection.WaitForClose(milliseconds(2000)));
+  }
+  {
+    RawConnection connection(server.port());
+    REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.0\r\n"
+                            "Content-Type: application/protobuf\r\nContent-Length: 0\r\n\r\n"));
+    auto response = connection.ReadResponse();
+    REQUIRE(response);
+    CHECK(response->status == 200);
+    CHECK(connection.WaitForClose(milliseconds(2000)));
+  }
+  {
+    RawConnection connection(server.port());
+    const std::string request = "POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.0\r\nConnection: keep-alive\r\n"
+                                "Content-Type: application/protobuf\r\nContent-Length: 0\r\n\r\n";
+    REQUIRE(connection.Send(request));
+    auto response = connection.ReadResponse();
+    REQUIRE(response);
+    CHECK(response->Header("Connection") == "keep-alive");
+    REQUIRE(connection.Send(request));
+    CHECK(connection.ReadResponse());
+  }
+}
+
+TEST_CASE("Expect: 100-continue gets an interim 100 before the body is sent") {
+  TestServer server;
+  RawConnection connection(server.port());
+  const std::string body = MakeEcho("continued").SerializeAsString();
+  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/protobuf\r\nExpect: 100-continue\r\n"
+                          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  auto interim = connection.ReadResponse();
+  REQUIRE(interim);
+  CHECK(interim->status == 100);
+  REQUIRE(connection.Send(body));
+  auto response = connection.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(TextOf(*response) == "continued");
+}
+
+TEST_CASE("Metrics count requests per method and outcome and are served as Prometheus text") {
+  ServerOptions options = TestOptions();
+  options.metrics.enabled = true;
+  TestServer server(options);
+  CHECK(server.PostEcho(MakeEcho("a"))->status == 200);
+  CHECK(server.PostEcho(MakeEcho("b"))->status == 200);
+  CHECK(server.PostEcho(MakeEcho("c", "not_found"))->status == 404);
+  CHECK(server.PostEcho(MakeEcho("d"), kMakeHatPath)->status == 200);
+  CHECK(server.Post("/twirp/nope.Nope/X", kProto, "")->status == 404);
+  CHECK(server.Post(kEchoPath, "text/plain", "")->status == 404);
+
+  const Metrics& metrics = server.server().metrics();
+  CHECK(metrics.RequestCount("twirpcpp.test.v1.Echo", "Echo", "ok") == 2);
+  CHECK(metrics.RequestCount("twirpcpp.test.v1.Echo", "Echo", "not_found") == 1);
+  CHECK(metrics.RequestCount("twirpcpp.test.v1.Echo", "MakeHatV1", "ok") == 1);
+  // The Content-Type error happened after the method was known.
+  CHECK(metrics.RequestCount("twirpcpp.test.v1.Echo", "Echo", "bad_route") == 1);
+  CHECK(metrics.RequestCount("", "", "bad_route") == 1);
+  CHECK(metrics.RequestCount("twirpcpp.test.v1.Echo", "Nothing", "ok") == 0);
+
+  auto scrape = RoundTrip(server.port(), BuildRequest("GET", "/metrics", {}, ""));
+  REQUIRE(scrape);
+  CHECK(scrape->status == 200);
+  CHECK(scrape->Header("Content-Type")->rfind("text/plain; version=0.0.4", 0) == 0);
+  const std::string& text = scrape->body;
+  CHECK(text.find(R"(twirp_server_requests_total{service="twirpcpp.test.v1.Echo",method="Echo",code="ok"} 2)") !=
+        std::string::npos);
+  CHECK(text.find(R"(twirp_server_requests_total{service="",method="",code="bad_route"} 1)") !=
+        std::string::npos);
+  CHECK(text.find(R"(twirp_server_request_duration_seconds_count{service="twirpcpp.test.v1.Echo",method="Echo"} 4)") !=
+        std::string::npos);
+  CHECK(text.find(R"(twirp_server_request_duration_seconds_bucket{service="twirpcpp.test.v1.Echo",method="Echo",le="+Inf"} 4)") !=
+        std::string::npos);
+  CHECK(text.find("# TYPE twirp_server_connections gauge\ntwirp_server_connections ") != std::string::npos);
+}
+
+TEST_CASE("With metrics disabled GET /metrics is an ordinary bad_route") {
+  TestServer server;
+  auto response = RoundTrip(server.port(), BuildRequest("GET", "/metrics", {}, ""));
+  REQUIRE(response);
+  CHECK(response->status == 404);
+  CHECK(response->body ==
+        R"x({"code":"bad_route","msg":"unsupported method \"GET\" (only POST is allowed)","meta":{"twirp_invalid_route":"GET /metrics"}})x");
+}
+
+TEST_CASE("Connections beyond max_connections are closed at once") {
+  ServerOptions options = TestOptions();
+  options.max_connections = 1;
+  TestServer server(options);
+  RawConnection first(server.port());
+  REQUIRE(first.Send(EchoRequestBytes("one")));
+  REQUIRE(first.ReadResponse());
+  RawConnection second(server.port());
+  CHECK(second.WaitForClose(milliseconds(2000)));
+  REQUIRE(first.Send(EchoRequestBytes("two")));
+  CHECK(first.ReadResponse());
+}
+
+}  // namespace twirp::testing

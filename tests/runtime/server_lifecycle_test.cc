@@ -1,0 +1,390 @@
+// Hooks, interceptors, handler failures, response headers, blocking handlers and
+// graceful shutdown (twirp-wire.md §4.10, §5).
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <future>
+
+#include "server_test_util.h"
+#include "twirpcpp/hooks.h"
+
+namespace twirp::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kProto = "application/protobuf";
+
+// Hooks that log "<stage>[<method>|<status>]" into `recorder`.
+ServerHooks RecordingHooks(Recorder& recorder) {
+  ServerHooks hooks;
+  auto tag = [](Context& ctx) {
+    return "[" + std::string(ctx.method_name()) + "|" + std::string(ctx.status_code()) + "]";
+  };
+  hooks.request_received = [&recorder, tag](Context& ctx) -> Result<void> {
+    recorder.Add("received" + tag(ctx));
+    return Ok();
+  };
+  hooks.request_routed = [&recorder, tag](Context& ctx) -> Result<void> {
+    recorder.Add("routed" + tag(ctx));
+    return Ok();
+  };
+  hooks.response_prepared = [&recorder, tag](Context& ctx) { recorder.Add("prepared" + tag(ctx)); };
+  hooks.error = [&recorder, tag](Context& ctx, const Error& error) {
+    recorder.Add("error:" + std::string(CodeString(error.code())) + tag(ctx));
+    if (!error.cause().empty()) recorder.Add("cause:" + error.cause());
+  };
+  hooks.response_sent = [&recorder, tag](Context& ctx) { recorder.Add("sent" + tag(ctx)); };
+  return hooks;
+}
+
+std::vector<std::string> WaitForSent(Recorder& recorder) {
+  for (int i = 0; i < 200; ++i) {
+    for (const auto& e : recorder.events()) {
+      if (e.rfind("sent", 0) == 0) return recorder.events();
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  FAIL("ResponseSent was never called");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("§5.1 §5.9-5.10 hooks on success run in Go's order with names and status") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.hooks = RecordingHooks(recorder);
+  options.hooks.request_received = [&recorder](Context& ctx) -> Result<void> {
+    recorder.Add("received:" + std::string(ctx.package_name()) + "/" + std::string(ctx.service_name()) +
+                 "/" + std::string(ctx.method_name()));
+    return Ok();
+  };
+  TestServer server(options);
+  auto response = server.PostEcho(MakeEcho("hi"), "/twirp/twirpcpp.test.v1.Echo/Make_hat_v1");
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  // The method name is CamelCase even on the literal route.
+  CHECK(WaitForSent(recorder) == std::vector<std::string>{"received:twirpcpp.test.v1/Echo/",
+                                                          "routed[MakeHatV1|]", "prepared[MakeHatV1|]",
+                                                          "sent[MakeHatV1|200]"});
+}
+
+TEST_CASE("§5.2 a handler error runs Received, Routed, Error, Sent with the status visible") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.hooks = RecordingHooks(recorder);
+  TestServer server(options);
+  auto response = server.PostEcho(MakeEcho("nope", "not_found"));
+  REQUIRE(response);
+  CHECK(response->status == 404);
+  CHECK(WaitForSent(recorder) == std::vector<std::string>{"received[|]", "routed[Echo|]",
+                                                          "error:not_found[Echo|404]", "sent[Echo|404]"});
+}
+
+TEST_CASE("§5.2 a decode failure runs Received, Routed, Error, Sent") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.hooks = RecordingHooks(recorder);
+  TestServer server(options);
+  auto response = server.Post(kEchoPath, "application/json", "nope");
+  REQUIRE(response);
+  CHECK(response->status == 400);
+  const auto events = WaitForSent(recorder);
+  REQUIRE(events.size() == 5);
+  CHECK(events[2] == "error:malformed[Echo|400]");
+  CHECK(events[3].rfind("cause:", 0) == 0);  // the parser's reason, for logs only
+  CHECK(events[4] == "sent[Echo|400]");
+}
+
+TEST_CASE("§5.3 a routing error runs Received, Error, Sent without Routed or a method name") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.hooks = RecordingHooks(recorder);
+  TestServer server(options);
+  auto response = server.Post(kEchoPath, "text/plain", "");
+  REQUIRE(response);
+  CHECK(response->status == 404);
+  CHECK(WaitForSent(recorder) ==
+        std::vector<std::string>{"received[|]", "error:bad_route[|404]", "sent[|404]"});
+}
+
+TEST_CASE("§5.4 an error from RequestReceived or RequestRouted becomes the response") {
+  for (bool in_routed : {false, true}) {
+    INFO(in_routed);
+    Recorder recorder;
+    ServerOptions options = TestOptions();
+    ServerHooks failing = RecordingHooks(recorder);
+    auto fail = [](Context&) -> Result<void> { return UnauthenticatedError("who are you"); };
+    (in_routed ? failing.request_routed : failing.request_received) = fail;
+    ServerHooks second;
+    second.request_received = [&recorder](Context&) -> Result<void> {
+      recorder.Add("second-received");
+      return Ok();
+    };
+    // ChainHooks stops at the first failing hook.
+    options.hooks = ChainHooks({failing, second});
+    TestServer server(options);
+    auto response = server.PostEcho(MakeEcho("hi"));
+    REQUIRE(response);
+    CHECK(response->status == 401);
+    CHECK(response->body == R"({"code":"unauthenticated","msg":"who are you"})");
+    const auto events = WaitForSent(recorder);
+    if (in_routed) {
+      CHECK(events == std::vector<std::string>{"received[|]", "second-received",
+                                               "error:unauthenticated[Echo|401]", "sent[Echo|401]"});
+    } else {
+      CHECK(events == std::vector<std::string>{"error:unauthenticated[|401]", "sent[|401]"});
+    }
+  }
+}
+
+TEST_CASE("§5.6 §5.12 handler response headers are sent on success and error; Error hooks may add some") {
+  ServerOptions options = TestOptions();
+  options.hooks.error = [](Context& ctx, const Error&) { (void)ctx.AddResponseHeader("X-Error-Hook", "1"); };
+  TestServer server(options);
+  auto ok = server.PostEcho(MakeEcho("hello"));
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  CHECK(ok->Header("X-Echo") == "hello");
+  CHECK(!ok->Header("X-Error-Hook"));
+  auto failed = server.PostEcho(MakeEcho("sorry", "permission_denied"));
+  REQUIRE(failed);
+  CHECK(failed->status == 403);
+  CHECK(failed->Header("X-Echo") == "sorry");
+  CHECK(failed->Header("X-Error-Hook") == "1");
+  CHECK(failed->Header("Content-Type") == "application/json");
+}
+
+TEST_CASE("§5.12 Context refuses framing headers and Set replaces what Add appended") {
+  Context ctx;
+  CHECK(!ctx.SetResponseHeader("content-type", "text/html").ok());
+  CHECK(!ctx.AddResponseHeader("Content-Length", "1").ok());
+  CHECK(!ctx.AddResponseHeader("X-Bad", "a\r\nInjected: 1").ok());
+  CHECK(ctx.AddResponseHeader("X-A", "1").ok());
+  CHECK(ctx.AddResponseHeader("x-a", "2").ok());
+  CHECK(ctx.response_headers().size() == 2);
+  CHECK(ctx.SetResponseHeader("X-A", "3").ok());
+  CHECK(ctx.response_headers() == Context::HeaderList{{"X-A", "3"}});
+}
+
+TEST_CASE("§4.10 a throwing handler is internal Internal service panic and the server survives") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.hooks = RecordingHooks(recorder);
+  TestServer server(options);
+  for (std::string_view path : {kEchoPath, kMakeHatPath}) {  // coroutine and blocking
+    INFO(path);
+    auto response = server.PostEcho(MakeEcho("throw"), path);
+    REQUIRE(response);
+    CHECK(response->status == 500);
+    CHECK(response->body == R"({"code":"internal","msg":"Internal service panic"})");
+    CHECK(recorder.WaitFor("cause:boom"));
+  }
+  auto after = server.PostEcho(MakeEcho("fine"));
+  REQUIRE(after);
+  CHECK(after->status == 200);
+}
+
+TEST_CASE("§5.7-5.8 interceptors run outermost first around the handler, after RequestRouted") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.hooks = RecordingHooks(recorder);
+  auto named = [&recorder](std::string name) -> Interceptor {
+    return [&recorder, name](Context& ctx, const google::protobuf::Message& request,
+                             google::protobuf::Message& response, const Method& next)
+               -> Awaitable<Result<void>> {
+      recorder.Add(name + "-in");
+      Result<void> result = co_await next(ctx, request, response);
+      recorder.Add(name + "-out");
+      co_return result;
+    };
+  };
+  options.interceptors = {named("a"), nullptr, named("b")};
+  TestServer server(options);
+  auto response = server.PostEcho(MakeEcho("x"));
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(WaitForSent(recorder) == std::vector<std::string>{"received[|]", "routed[Echo|]", "a-in", "b-in",
+                                                          "b-out", "a-out", "prepared[Echo|]",
+                                                          "sent[Echo|200]"});
+}
+
+TEST_CASE("§5.8 an interceptor may replace the request; one of the wrong type is internal") {
+  ServerOptions options = TestOptions();
+  options.interceptors = {[](Context& ctx, const google::protobuf::Message& request,
+                             google::protobuf::Message& response,
+                             const Method& next) -> Awaitable<Result<void>> {
+    const auto& echo = static_cast<const EchoRequest&>(request);
+    if (echo.text() == "swap") {
+      ::twirpcpp::test::v1::Empty wrong;
+      co_return co_await next(ctx, wrong, response);
+    }
+    EchoRequest replaced = echo;
+    replaced.set_text(echo.text() + "+intercepted");
+    co_return co_await next(ctx, replaced, response);
+  }};
+  TestServer server(options);
+  auto replaced = server.PostEcho(MakeEcho("x"));
+  REQUIRE(replaced);
+  CHECK(replaced->status == 200);
+  EchoResponse message;
+  REQUIRE(message.ParseFromString(replaced->body));
+  CHECK(message.text() == "x+intercepted");
+
+  auto wrong = server.PostEcho(MakeEcho("swap"));
+  REQUIRE(wrong);
+  CHECK(wrong->status == 500);
+  CHECK(wrong->body ==
+        R"({"code":"internal","msg":"failed type assertion req.(*EchoRequest) when calling interceptor"})");
+}
+
+TEST_CASE("§4.10 a throwing interceptor is internal Internal service panic") {
+  ServerOptions options = TestOptions();
+  options.interceptors = {[](Context&, const google::protobuf::Message&, google::protobuf::Message&,
+                             const Method&) -> Awaitable<Result<void>> {
+    throw std::runtime_error("interceptor boom");
+    co_return Ok();
+  }};
+  TestServer server(options);
+  auto response = server.PostEcho(MakeEcho("x"));
+  REQUIRE(response);
+  CHECK(response->status == 500);
+  CHECK(response->body == R"({"code":"internal","msg":"Internal service panic"})");
+}
+
+TEST_CASE("A slow blocking handler does not stall coroutine requests on a single I/O thread") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.io_threads = 1;
+  options.worker_threads = 1;
+  options.hooks.request_routed = [&recorder](Context& ctx) -> Result<void> {
+    recorder.Add("routed:" + std::string(ctx.method_name()));
+    return Ok();
+  };
+  TestServer server(options);
+  RawConnection slow(server.port());
+  const auto start = Clock::now();
+  REQUIRE(slow.Send(PostRequest(kMakeHatPath, kProto, MakeEcho("slow", "", 800).SerializeAsString())));
+  REQUIRE(recorder.WaitFor("routed:MakeHatV1"));
+  auto fast = server.PostEcho(MakeEcho("fast"));
+  const auto fast_done = Clock::now() - start;
+  REQUIRE(fast);
+  CHECK(fast->status == 200);
+  CHECK(fast_done < milliseconds(600));
+  auto slow_response = slow.ReadResponse();
+  REQUIRE(slow_response);
+  CHECK(slow_response->status == 200);
+  CHECK(Clock::now() - start >= milliseconds(800));
+}
+
+TEST_CASE("Graceful shutdown: the request in flight completes with Connection: close, new connections are refused") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  auto routed = std::make_shared<std::atomic<int>>(0);
+  options.hooks.request_routed = [&recorder, routed](Context&) -> Result<void> {
+    recorder.Add("routed" + std::to_string(++*routed));
+    return Ok();
+  };
+  auto server = std::make_unique<TestServer>(options);
+  const std::uint16_t port = server->port();
+  RawConnection idle(port);  // a kept-alive connection with nothing in flight
+  REQUIRE(idle.Send(PostRequest(kEchoPath, kProto, "")));
+  REQUIRE(idle.ReadResponse());
+
+  RawConnection busy(port);
+  REQUIRE(busy.Send(PostRequest(kEchoPath, kProto, MakeEcho("late", "", 600).SerializeAsString())));
+  REQUIRE(recorder.WaitFor("routed2"));  // the busy request is in its handler
+  const auto start = Clock::now();
+  auto shutdown = std::async(std::launch::async, [&] { server->server().Shutdown(std::chrono::seconds(5)); });
+
+  // The idle connection is closed at once.
+  CHECK(idle.WaitForClose(milliseconds(1000)));
+  // New connections are refused while the request is still running.
+  bool refused = false;
+  for (int i = 0; i < 100 && !refused; ++i) {
+    RawConnection probe(port, milliseconds(200));
+    refused = !probe.connected() || probe.WaitForClose(milliseconds(20));
+  }
+  CHECK(refused);
+
+  auto response = busy.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(response->Header("Connection") == "close");
+  CHECK(busy.WaitForClose(milliseconds(1000)));
+  REQUIRE(shutdown.wait_for(std::chrono::seconds(3)) == std::future_status::ready);
+  CHECK(Clock::now() - start < milliseconds(2000));
+  server->server().Wait();  // returns at once
+  RawConnection after(port, milliseconds(200));
+  CHECK(!after.connected());
+}
+
+TEST_CASE("Shutdown: requests still running when the grace period ends are cut off") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.hooks.request_routed = [&recorder](Context&) -> Result<void> {
+    recorder.Add("routed");
+    return Ok();
+  };
+  TestServer server(options);
+  RawConnection busy(server.port());
+  REQUIRE(busy.Send(PostRequest(kEchoPath, kProto, MakeEcho("never", "", 5000).SerializeAsString())));
+  REQUIRE(recorder.WaitFor("routed"));
+  const auto start = Clock::now();
+  server.server().Shutdown(milliseconds(200));
+  const auto took = Clock::now() - start;
+  CHECK(took >= milliseconds(150));
+  CHECK(took < milliseconds(2000));
+  CHECK(busy.WaitForClose(milliseconds(1000)));
+}
+
+TEST_CASE("Shutdown may be called from a handler; Wait returns once it is done") {
+  ServerOptions options = TestOptions();
+  Server server(options);
+  detail::ServiceRoutes routes{"twirpcpp.test.v1", "Echo", "Echo", {}};
+  routes.methods.push_back({"Echo", "Echo", [&server](detail::ServerCall& call) {
+                              return detail::ServeUnary<EchoRequest, EchoResponse>(
+                                  call, [&server](Context&, const EchoRequest&) -> Awaitable<Result<EchoResponse>> {
+                                    server.Shutdown(std::chrono::seconds(2));
+                                    co_return EchoResponse();
+                                  });
+                            }});
+  server.AddService(std::move(routes));
+  REQUIRE(!server.Listen("127.0.0.1", 0));
+  server.Start();
+  auto response = RoundTrip(server.port(), PostRequest(kEchoPath, kProto, ""));
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(response->Header("Connection") == "close");
+  auto waited = std::async(std::launch::async, [&] { server.Wait(); });
+  CHECK(waited.wait_for(std::chrono::seconds(3)) == std::future_status::ready);
+}
+
+}  // namespace twirp::testing
+
+namespace twirp::testing {
+
+TEST_CASE("§5.9 the context carries request headers, the request deadline and the executor") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.request_deadline = std::chrono::milliseconds(1500);
+  options.hooks.request_routed = [&recorder](Context& ctx) -> Result<void> {
+    recorder.Add("trace:" + std::string(ctx.request_header("x-trace-id").value_or("-")));
+    const auto left = *ctx.deadline() - Clock::now();
+    recorder.Add(left > std::chrono::milliseconds(1000) && left <= std::chrono::milliseconds(1500)
+                     ? "deadline:ok" : "deadline:bad");
+    recorder.Add(ctx.executor() ? "executor:ok" : "executor:none");
+    return Ok();
+  };
+  TestServer server(options);
+  auto response = server.Post(kEchoPath, "application/protobuf", "", {"X-Trace-Id: abc"});
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(recorder.WaitFor("trace:abc"));
+  CHECK(recorder.WaitFor("deadline:ok"));
+  CHECK(recorder.WaitFor("executor:ok"));
+}
+
+}  // namespace twirp::testing
