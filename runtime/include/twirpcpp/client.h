@@ -1,15 +1,30 @@
 // The Twirp client runtime: a pooled HTTP/1.1 client that generated clients call
 // through. One twirp::Client per base URL; many generated clients may share it.
 //
-// CONTRACT (filled in by the client work): the names below are what generated code
-// and users rely on. The client implementation may add members, not rename these.
+// CONTRACT: CallOptions, ClientOptions' first fields, Client and its Call methods
+// are what generated code and users rely on; add members, do not rename these.
+//
+// Failures a call reports besides the server's own Twirp errors (twirp-wire.md §6):
+//   unavailable        connection refused, DNS failure, connect timeout, or the
+//                      connection dropped before any byte of the response arrived
+//                      (Go says internal "failed to do request"; a retry may succeed,
+//                      so we say unavailable). Meta `cause` holds the socket error.
+//   deadline_exceeded  the call's deadline passed (Go: internal, §6.14).
+//   canceled           the call was cancelled through Asio's cancellation slot
+//                      (Go: internal "aborted because context was done").
+//   internal           everything else: a response cut off after its first byte, a
+//                      malformed or oversized response (max_response_bytes), an
+//                      undecodable 200 body (§6.15), a failed hook.
+//   invalid_argument   a CallOptions header the framework owns (§6.2).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,9 +33,14 @@
 #include "twirpcpp/awaitable.h"
 #include "twirpcpp/codec.h"
 #include "twirpcpp/context.h"
+#include "twirpcpp/interceptor.h"
 #include "twirpcpp/result.h"
 
 namespace twirp {
+
+namespace detail {
+struct ClientMethod;
+}
 
 // Options for one call.
 struct CallOptions {
@@ -44,15 +64,131 @@ struct CallOptions {
   }
 };
 
+// One HTTP exchange as a Transport sees it.
+struct TransportRequest {
+  std::string method = "POST";
+  std::string target;  // origin-form: "/twirp/pkg.Svc/Method"
+  // In order, Host first. Content-Length is the transport's (from body).
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::optional<Clock::time_point> deadline;
+
+  // First value of a header, matched case-insensitively.
+  std::optional<std::string_view> Header(std::string_view name) const;
+};
+
+struct TransportResponse {
+  int status = 0;
+  std::string reason;  // the reason phrase as received
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  std::optional<std::string_view> Header(std::string_view name) const;
+};
+
+// How requests reach the server. The default is a pool of HTTP/1.1 keep-alive
+// connections; tests and special deployments supply their own.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends `request` and returns the complete response whatever its status, or
+  // a transport failure (unavailable, deadline_exceeded, canceled, internal: see
+  // the top of this file). Awaitable on any executor; honours the caller's
+  // cancellation slot and request.deadline.
+  virtual Awaitable<Result<TransportResponse>> RoundTrip(TransportRequest request) = 0;
+};
+
+// Client hooks, as Go's twirp.ClientHooks (§6.16). Each call runs
+// request_prepared, then either response_received or error. All run on the
+// caller's executor, inside the interceptors.
+struct ClientHooks {
+  // The request is ready to send; the hook may edit it (headers, body). An error
+  // aborts the call and is what the caller gets (after the error hook).
+  std::function<Result<void>(Context&, TransportRequest&)> request_prepared;
+  // A 200 response was decoded successfully.
+  std::function<void(Context&)> response_received;
+  // The call failed with this error (any failure, including request_prepared's).
+  std::function<void(Context&, const Error&)> error;
+};
+
 struct ClientOptions {
   Encoding encoding = Encoding::kProtobuf;
   // Normalised as Go does: "twirp", "/twirp/" -> "/twirp"; "" for none.
   std::string prefix = "/twirp";
   // Send literal proto names instead of Go CamelCase (WithClientLiteralURLs).
   bool literal_urls = false;
-  // ... (pool size, timeouts, limits, hooks, interceptors, transport)
+
+  // Open connections to the server at most; further callers wait for one to be
+  // free rather than open more (the wait counts against their deadline).
+  std::size_t max_connections = 64;
+  // Establishing one connection (resolve + connect), also bounded by the deadline.
+  std::chrono::milliseconds connect_timeout{10'000};
+  // Deadline of calls whose CallOptions set none; nullopt waits forever.
+  std::optional<std::chrono::milliseconds> default_timeout;
+  // A larger response (header or body) fails the call with internal and closes
+  // the connection.
+  std::size_t max_response_bytes = 64 * 1024 * 1024;
+  // A pooled connection unused this long is closed (Go's IdleConnTimeout).
+  std::chrono::milliseconds idle_timeout{90'000};
+  // Sent with every request (Go's WithHTTPRequestHeaders); Accept, Content-Type,
+  // Twirp-Version and Content-Length are refused at creation.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  ClientHooks hooks;
+  // Wrap the whole call, hooks included; the first is outermost (§5.7, §6.16).
+  // The Context carries package, CamelCase service and method names, deadline
+  // and the caller's executor.
+  std::vector<Interceptor> interceptors;
+
+  // null: the built-in connection pool. Pool options above are then unused.
+  std::shared_ptr<Transport> transport;
 };
 
-class Client;
+class Client {
+ public:
+  // A client for `base_url` ("http://host:port", "host:port", "http://host/base/"):
+  // http:// is added when there is no scheme; a trailing '/' is dropped (unlike
+  // Go, §1.12, which would send "//twirp"). https and other schemes are refused
+  // (invalid_argument): terminate TLS in a proxy. Runs on an io_context with one
+  // thread that the client owns.
+  static Result<std::shared_ptr<Client>> Create(std::string_view base_url,
+                                                ClientOptions options = {});
+  // The same, running on `executor` (e.g. a server handler's ctx.executor()).
+  // The pool serializes its work on a strand of it.
+  static Result<std::shared_ptr<Client>> Create(boost::asio::any_io_executor executor,
+                                                std::string_view base_url,
+                                                ClientOptions options = {});
+
+  // Closes idle connections; with an owned io_context, stops its thread. Calls
+  // still in flight must have finished.
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  const ClientOptions& options() const;
+  // "http://host:port/base" without a trailing slash.
+  const std::string& base_url() const;
+  // The URL path a method is posted to: <base path><prefix>/<pkg>.<Service>/<Method>.
+  std::string Path(const detail::ClientMethod& method) const;
+  const boost::asio::any_io_executor& executor() const;
+
+  // --- used through detail::CallUnary / CallUnaryBlocking ------------------------
+  // Runs one call: interceptors, hooks, encode, round trip, decode into `response`.
+  // `request`, `response`, `method` must outlive the returned awaitable.
+  Awaitable<Result<void>> Call(const detail::ClientMethod& method,
+                               const google::protobuf::Message& request,
+                               google::protobuf::Message& response, CallOptions options);
+  // Call() co_spawned on executor() and waited for. Never call it from a thread
+  // running executor() (with an owned io_context, its only thread): it would wait
+  // for itself.
+  Result<void> CallBlocking(const detail::ClientMethod& method,
+                            const google::protobuf::Message& request,
+                            google::protobuf::Message& response, CallOptions options);
+
+ private:
+  struct Impl;
+  explicit Client(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace twirp

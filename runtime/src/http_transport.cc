@@ -1,0 +1,364 @@
+#include "http_transport.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <deque>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace twirp::detail {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using Strand = net::strand<net::any_io_executor>;
+
+constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+// Response header block limit; the body limit is max_response_bytes.
+constexpr std::size_t kMaxHeaderBytes = 1024 * 1024;
+
+struct Connection {
+  explicit Connection(const Strand& strand) : stream(strand) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since;
+};
+
+// A caller queued for a connection slot. The releaser hands over either an idle
+// connection or, when it closed its own, the right to open one (conn null).
+struct Waiter {
+  explicit Waiter(const Strand& strand) : timer(strand) {}
+  net::steady_timer timer;
+  bool granted = false;
+  std::unique_ptr<Connection> conn;
+};
+
+void Close(Connection& conn) {
+  beast::error_code ignored;
+  conn.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  conn.stream.socket().close(ignored);
+}
+
+// Whether an idle connection can still carry a request: a FIN (server closed
+// it while idle) or unsolicited bytes both mean it cannot. Non-blocking peek.
+bool StillUsable(Connection& conn) {
+  auto& socket = conn.stream.socket();
+  if (!socket.is_open()) return false;
+  char byte;
+  ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+Error WithSocketCause(Error error, const beast::error_code& ec) {
+  std::string cause = ec.message();
+  return std::move(error).WithMeta("cause", cause).WithCause(std::string(ec.category().name()) +
+                                                              ": " + cause);
+}
+
+Error DeadlineError() { return DeadlineExceededError("failed to do request: deadline exceeded"); }
+Error CanceledCallError() { return CanceledError("failed to do request: call canceled"); }
+
+// What went wrong on one attempt, before it is decided whether to retry.
+struct Failure {
+  beast::error_code ec;
+  const char* phase;          // "write request", "read response"
+  bool response_started;      // any byte of the response arrived
+};
+
+class HttpTransport final : public PooledTransport,
+                            public std::enable_shared_from_this<HttpTransport> {
+ public:
+  HttpTransport(net::any_io_executor executor, HttpTransportOptions options)
+      : strand_(net::make_strand(executor)),
+        options_(std::move(options)),
+        sweeper_(strand_) {
+    options_.max_connections = std::max<std::size_t>(options_.max_connections, 1);
+  }
+
+  Awaitable<Result<TransportResponse>> RoundTrip(TransportRequest request) override {
+    // The caller's cancellation slot reaches the spawned coroutine through co_spawn.
+    co_return co_await net::co_spawn(strand_, shared_from_this()->Exchange(std::move(request)),
+                                     net::use_awaitable);
+  }
+
+  void Shutdown() override {
+    net::post(strand_, [self = shared_from_this()] {
+      self->shut_down_ = true;
+      for (auto& conn : self->idle_) Close(*conn);
+      self->open_ -= self->idle_.size();
+      self->idle_.clear();
+      self->sweeper_.cancel();
+    });
+  }
+
+ private:
+  // Runs on strand_.
+  Awaitable<Result<TransportResponse>> Exchange(TransportRequest request) {
+    auto self = shared_from_this();  // the pool outlives its calls
+    co_await net::this_coro::throw_if_cancelled(false);
+    const std::optional<Clock::time_point> deadline = request.deadline;
+    auto expired = [&] { return deadline && Clock::now() >= *deadline; };
+    auto canceled = [&]() -> Awaitable<bool> {
+      auto state = co_await net::this_coro::cancellation_state;
+      co_return state.cancelled() != net::cancellation_type::none;
+    };
+
+    http::request<http::string_body> message{http::string_to_verb(request.method),
+                                             request.target, 11};
+    if (message.method() == http::verb::unknown) message.method_string(request.method);
+    if (!request.Header("Host")) message.set(http::field::host, options_.host_header);
+    for (auto& [name, value] : request.headers) message.insert(name, value);
+    message.body() = std::move(request.body);
+    message.prepare_payload();
+
+    if (co_await canceled()) co_return CanceledCallError();
+    if (expired()) co_return DeadlineError();
+
+    Result<std::unique_ptr<Connection>> acquired = co_await Acquire(deadline);
+    if (!acquired.ok()) co_return std::move(acquired).error();
+    std::unique_ptr<Connection> conn = std::move(acquired).value();
+    bool reused = conn != nullptr;
+
+    for (int attempt = 0;; ++attempt) {
+      if (!conn) {
+        Result<std::unique_ptr<Connection>> connected = co_await Connect(deadline);
+        if (!connected.ok()) {
+          FreeSlot();
+          co_return std::move(connected).error();
+        }
+        conn = std::move(connected).value();
+      }
+
+      // Every read and write is bounded by the call's deadline.
+      if (deadline) {
+        conn->stream.expires_at(*deadline);
+      } else {
+        conn->stream.expires_never();
+      }
+      std::optional<Failure> failure;
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(options_.max_response_bytes);
+      parser.header_limit(
+          static_cast<std::uint32_t>(std::min(options_.max_response_bytes, kMaxHeaderBytes)));
+
+      auto [write_ec, written] = co_await http::async_write(conn->stream, message, kNoThrow);
+      if (write_ec) {
+        failure = Failure{write_ec, "write request", false};
+      } else {
+        auto [read_ec, read] = co_await http::async_read(conn->stream, conn->buffer, parser, kNoThrow);
+        if (read_ec) {
+          failure = Failure{read_ec, "read response",
+                            parser.got_some() || conn->buffer.size() > 0};
+        }
+      }
+
+      if (!failure) {
+        auto response = parser.release();
+        // Connection: close, a body delimited by EOF, or bytes past the response
+        // (which would corrupt the next one) all end the connection.
+        bool keep_alive = response.keep_alive() && !response.need_eof() && conn->buffer.size() == 0;
+        TransportResponse out;
+        out.status = static_cast<int>(response.result_int());
+        out.reason = std::string(response.reason());
+        for (const auto& field : response) {
+          out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+        }
+        out.body = std::move(response.body());
+        Release(std::move(conn), keep_alive);
+        co_return out;
+      }
+
+      Close(*conn);
+      conn.reset();
+      bool was_canceled = co_await canceled();
+      // A pooled connection the server had already closed fails before any byte
+      // of the response: the request cannot have reached a handler, so it is
+      // sent once more on a fresh connection (keeping this slot). Never otherwise.
+      if (reused && attempt == 0 && !failure->response_started && !was_canceled &&
+          failure->ec != beast::error::timeout && !expired()) {
+        reused = false;
+        continue;
+      }
+      FreeSlot();
+      co_return Classify(*failure, was_canceled);
+    }
+  }
+
+  static Error Classify(const Failure& failure, bool was_canceled) {
+    const auto& ec = failure.ec;
+    if (was_canceled) return WithSocketCause(CanceledCallError(), ec);
+    if (ec == beast::error::timeout) return WithSocketCause(DeadlineError(), ec);
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      return WithSocketCause(
+          InternalError("failed to read response: response larger than max_response_bytes"), ec);
+    }
+    if (!failure.response_started) {
+      // The connection dropped before the server said anything: unavailable, a
+      // retry may succeed (Go: internal "failed to do request").
+      return WithSocketCause(
+          UnavailableError(std::string("failed to do request: ") + failure.phase + ": " + ec.message()),
+          ec);
+    }
+    return WithSocketCause(InternalError("failed to read response: " + ec.message()), ec);
+  }
+
+  // An idle connection, or nullptr with a slot reserved for a new one.
+  Awaitable<Result<std::unique_ptr<Connection>>> Acquire(std::optional<Clock::time_point> deadline) {
+    for (;;) {
+      while (!idle_.empty()) {
+        std::unique_ptr<Connection> conn = std::move(idle_.back());
+        idle_.pop_back();
+        if (StillUsable(*conn) && Clock::now() - conn->idle_since < options_.idle_timeout) {
+          co_return std::move(conn);
+        }
+        Close(*conn);
+        --open_;
+      }
+      if (open_ < options_.max_connections) {
+        ++open_;
+        co_return std::unique_ptr<Connection>();
+      }
+      Waiter waiter(strand_);
+      if (deadline) {
+        waiter.timer.expires_at(*deadline);
+      } else {
+        waiter.timer.expires_at(Clock::time_point::max());
+      }
+      waiters_.push_back(&waiter);
+      co_await waiter.timer.async_wait(kNoThrow);
+      if (waiter.granted) co_return std::move(waiter.conn);
+      std::erase(waiters_, &waiter);
+      auto state = co_await net::this_coro::cancellation_state;
+      if (state.cancelled() != net::cancellation_type::none) co_return CanceledCallError();
+      if (deadline && Clock::now() >= *deadline) co_return DeadlineError();
+    }
+  }
+
+  Awaitable<Result<std::unique_ptr<Connection>>> Connect(std::optional<Clock::time_point> deadline) {
+    tcp::resolver resolver(strand_);
+    auto [resolve_ec, endpoints] =
+        co_await resolver.async_resolve(options_.host, options_.port, kNoThrow);
+    if (resolve_ec) {
+      co_return WithSocketCause(UnavailableError("failed to do request: lookup " + options_.host +
+                                                 ": " + resolve_ec.message()),
+                                resolve_ec);
+    }
+    auto conn = std::make_unique<Connection>(strand_);
+    Clock::time_point connect_deadline = Clock::now() + options_.connect_timeout;
+    bool deadline_first = deadline && *deadline <= connect_deadline;
+    conn->stream.expires_at(deadline_first ? *deadline : connect_deadline);
+    auto [connect_ec, endpoint] = co_await conn->stream.async_connect(endpoints, kNoThrow);
+    if (connect_ec) {
+      auto state = co_await net::this_coro::cancellation_state;
+      if (state.cancelled() != net::cancellation_type::none) {
+        co_return WithSocketCause(CanceledCallError(), connect_ec);
+      }
+      if (connect_ec == beast::error::timeout) {
+        if (deadline_first) co_return WithSocketCause(DeadlineError(), connect_ec);
+        co_return WithSocketCause(
+            UnavailableError("failed to do request: connect to " + options_.host_header + ": timed out"),
+            connect_ec);
+      }
+      co_return WithSocketCause(UnavailableError("failed to do request: connect to " +
+                                                 options_.host_header + ": " + connect_ec.message()),
+                                connect_ec);
+    }
+    beast::error_code ignored;
+    conn->stream.socket().set_option(tcp::no_delay(true), ignored);
+    co_return std::move(conn);
+  }
+
+  // Returns a connection after a successful exchange.
+  void Release(std::unique_ptr<Connection> conn, bool keep_alive) {
+    if (!keep_alive || shut_down_) {
+      Close(*conn);
+      FreeSlot();
+      return;
+    }
+    if (!waiters_.empty()) {
+      Grant(std::move(conn));
+      return;
+    }
+    conn->idle_since = Clock::now();
+    idle_.push_back(std::move(conn));
+    StartSweeper();
+  }
+
+  // A slot's connection was closed (or never opened): a waiter may open one.
+  void FreeSlot() {
+    if (!waiters_.empty() && !shut_down_) {
+      Grant(nullptr);
+    } else {
+      --open_;
+    }
+  }
+
+  void Grant(std::unique_ptr<Connection> conn) {
+    Waiter* waiter = waiters_.front();
+    waiters_.pop_front();
+    waiter->granted = true;
+    waiter->conn = std::move(conn);
+    waiter->timer.cancel();
+  }
+
+  void StartSweeper() {
+    if (sweeping_ || shut_down_) return;
+    sweeping_ = true;
+    net::co_spawn(strand_, Sweep(shared_from_this()), net::detached);
+  }
+
+  // Closes connections idle for idle_timeout. idle_ is ordered oldest first.
+  static Awaitable<void> Sweep(std::shared_ptr<HttpTransport> self) {
+    while (!self->idle_.empty() && !self->shut_down_) {
+      self->sweeper_.expires_at(self->idle_.front()->idle_since + self->options_.idle_timeout);
+      co_await self->sweeper_.async_wait(kNoThrow);
+      Clock::time_point now = Clock::now();
+      while (!self->idle_.empty() && !self->shut_down_ &&
+             now - self->idle_.front()->idle_since >= self->options_.idle_timeout) {
+        Close(*self->idle_.front());
+        self->idle_.erase(self->idle_.begin());
+        self->FreeSlot();
+      }
+    }
+    self->sweeping_ = false;
+  }
+
+  Strand strand_;
+  HttpTransportOptions options_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // oldest first
+  std::size_t open_ = 0;                           // connecting, busy and idle
+  std::deque<Waiter*> waiters_;
+  net::steady_timer sweeper_;
+  bool sweeping_ = false;
+  bool shut_down_ = false;
+};
+
+}  // namespace
+
+std::shared_ptr<PooledTransport> MakeHttpTransport(boost::asio::any_io_executor executor,
+                                                   HttpTransportOptions options) {
+  return std::make_shared<HttpTransport>(std::move(executor), std::move(options));
+}
+
+}  // namespace twirp::detail
