@@ -1,2 +1,9 @@
+// protoc-gen-twirpcpp: protoc --plugin=protoc-gen-twirpcpp --twirpcpp_out=<dir> ...
 #include <google/protobuf/compiler/plugin.h>
-int main(int argc, char* argv[]) { return 1; }
+
+#include "generator.h"
+
+int main(int argc, char* argv[]) {
+  twirp::plugin::Generator generator;
+  return google::protobuf::compiler::PluginMain(argc, argv, &generator);
+}

@@ -1,0 +1,193 @@
+#include "names.h"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <set>
+
+#include <google/protobuf/compiler/cpp/names.h>
+
+namespace twirp::plugin {
+namespace {
+
+namespace pb = google::protobuf;
+
+bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+// protoc's list (compiler/cpp/helpers.cc) plus the C++20 additions; NULL is on it
+// because protoc renames it too.
+constexpr std::string_view kCppKeywords[] = {
+    "NULL", "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor",
+    "bool", "break", "case", "catch", "char", "char8_t", "char16_t", "char32_t",
+    "class", "compl", "concept", "const", "consteval", "constexpr", "constinit",
+    "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype",
+    "default", "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit",
+    "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline",
+    "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
+    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
+    "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
+    "static_assert", "static_cast", "struct", "switch", "template", "this",
+    "thread_local", "throw", "true", "try", "typedef", "typeid", "typename", "union",
+    "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor",
+    "xor_eq",
+};
+
+// Appends '_' to `name` until it is not in `taken`.
+std::string Unique(std::string name, const std::set<std::string>& taken) {
+  while (taken.count(name) != 0) name += '_';
+  return name;
+}
+
+}  // namespace
+
+std::string GoCamelCase(std::string_view s) {
+  // A port of twirp's internal/gen/stringutils.CamelCase (itself golang/protobuf's
+  // generator.CamelCase), byte for byte: proto identifiers are ASCII.
+  std::string t;
+  t.reserve(s.size() + 1);
+  std::size_t i = 0;
+  if (!s.empty() && s[0] == '_') {
+    // Needs a capital letter; the '_' is dropped.
+    t += 'X';
+    ++i;
+  }
+  // Invariant: a lower-case letter met here starts a word and is upper-cased.
+  // Words are marked by '_' or an upper-case letter; digits are words of their own.
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '_' && i + 1 < s.size() && IsAsciiLower(s[i + 1])) continue;
+    if (IsAsciiDigit(c)) {
+      t += c;
+      continue;
+    }
+    if (IsAsciiLower(c)) c = static_cast<char>(c - 'a' + 'A');
+    t += c;
+    // The rest of the word keeps its lower-case letters.
+    while (i + 1 < s.size() && IsAsciiLower(s[i + 1])) t += s[++i];
+  }
+  return t;
+}
+
+bool IsCppKeyword(std::string_view name) {
+  return std::find(std::begin(kCppKeywords), std::end(kCppKeywords), name) != std::end(kCppKeywords);
+}
+
+std::string CppSafeName(std::string_view name) {
+  std::string result(name);
+  if (IsCppKeyword(name)) result += '_';
+  return result;
+}
+
+std::string CppNamespace(const pb::FileDescriptor* file) {
+  // protoc maps each package part to a namespace unchanged (it does not rename
+  // keywords there), and so must we to name its classes.
+  std::string ns;
+  for (char c : file->package()) {
+    if (c == '.') {
+      ns += "::";
+    } else {
+      ns += c;
+    }
+  }
+  return ns;
+}
+
+std::string CppTypeName(const pb::Descriptor* message) {
+  return pb::compiler::cpp::QualifiedClassName(message);
+}
+
+std::string FileStem(std::string_view proto_path) {
+  for (std::string_view ext : {std::string_view(".protodevel"), std::string_view(".proto")}) {
+    if (proto_path.size() >= ext.size() && proto_path.substr(proto_path.size() - ext.size()) == ext) {
+      return std::string(proto_path.substr(0, proto_path.size() - ext.size()));
+    }
+  }
+  return std::string(proto_path);
+}
+
+ServiceNames NameService(const pb::ServiceDescriptor* service) {
+  ServiceNames names;
+  names.descriptor = service;
+  names.package = service->file()->package();
+  names.name = service->name();
+  names.camel_name = GoCamelCase(service->name());
+  names.path_prefix = "/twirp/" + (names.package.empty() ? "" : names.package + ".") +
+                      names.camel_name + "/";
+  // CamelCase starts with a capital letter, so these are never keywords.
+  names.interface_class = names.camel_name;
+  names.blocking_class = names.camel_name + "Blocking";
+  names.client_class = names.camel_name + "Client";
+  names.register_function = "Register" + names.camel_name;
+
+  // A member named like its class would be a constructor.
+  const std::set<std::string> classes = {names.interface_class, names.blocking_class,
+                                         names.client_class};
+  std::set<std::string> members;
+  for (int i = 0; i < service->method_count(); ++i) {
+    const pb::MethodDescriptor* method = service->method(i);
+    MethodNames m;
+    m.descriptor = method;
+    m.name = method->name();
+    m.camel_name = GoCamelCase(method->name());
+    m.cpp_name = Unique(CppSafeName(m.camel_name), classes);
+    m.name_constant = "k" + m.camel_name + "MethodName";
+    m.client_constant = "k" + names.camel_name + m.camel_name + "Method";
+    m.request_type = CppTypeName(method->input_type());
+    m.response_type = CppTypeName(method->output_type());
+    members.insert(m.cpp_name);
+    names.methods.push_back(std::move(m));
+  }
+  // The blocking forms share the client class with every method.
+  std::set<std::string> taken = classes;
+  taken.insert(members.begin(), members.end());
+  for (MethodNames& m : names.methods) {
+    m.blocking_name = Unique(m.cpp_name + "Blocking", taken);
+    taken.insert(m.blocking_name);
+  }
+  return names;
+}
+
+std::string FindNameClash(const pb::FileDescriptor* file, const std::vector<ServiceNames>& services) {
+  // Generated name -> what it was generated for.
+  std::map<std::string, std::string> file_scope;
+  std::string clash;
+  auto claim = [&](std::map<std::string, std::string>& scope, const std::string& name,
+                   const std::string& what) {
+    auto [it, inserted] = scope.emplace(name, what);
+    if (!inserted && clash.empty()) {
+      clash = "the generated name " + name + " of " + what + " is also the name of " + it->second;
+    }
+  };
+  for (const ServiceNames& s : services) {
+    const std::string svc = "service " + s.descriptor->full_name();
+    claim(file_scope, s.interface_class, svc);
+    claim(file_scope, s.blocking_class, svc);
+    claim(file_scope, s.client_class, svc);
+    claim(file_scope, s.register_function, svc);
+    std::map<std::string, std::string> service_scope;
+    for (const MethodNames& m : s.methods) {
+      const std::string what = "method " + m.descriptor->full_name();
+      // Routes match the literal or the CamelCase name (§1.7): two methods with one
+      // CamelCase name could not be told apart.
+      claim(service_scope, m.camel_name, what);
+      claim(file_scope, m.client_constant, what);
+    }
+  }
+  if (!clash.empty()) return clash;
+
+  // The generated classes live in the package's namespace, beside protoc's.
+  const pb::DescriptorPool* pool = file->pool();
+  const std::string prefix = file->package().empty() ? "" : file->package() + ".";
+  for (const auto& [name, what] : file_scope) {
+    const std::string full = prefix + name;
+    if (pool->FindMessageTypeByName(full) != nullptr || pool->FindEnumTypeByName(full) != nullptr ||
+        pool->FindEnumValueByName(full) != nullptr) {
+      return "the generated name " + name + " of " + what + " collides with " + full +
+             " of the same package";
+    }
+  }
+  return "";
+}
+
+}  // namespace twirp::plugin

@@ -1,0 +1,152 @@
+#include "server_emitter.h"
+
+#include <map>
+#include <string>
+
+#include "printing.h"
+
+namespace twirp::plugin {
+namespace {
+
+namespace pb = google::protobuf;
+using Vars = std::map<std::string, std::string>;
+
+Vars ServiceVars(const ServiceNames& service) {
+  return {
+      {"package", service.package},
+      {"name", service.name},
+      {"camel_name", service.camel_name},
+      {"path_prefix", service.path_prefix},
+      {"interface", service.interface_class},
+      {"blocking", service.blocking_class},
+      {"register", service.register_function},
+  };
+}
+
+std::string Quote(const std::string& s) { return "\"" + s + "\""; }
+
+void EmitNameConstants(pb::io::Printer& p, const ServiceNames& service) {
+  auto constant = [&p](const std::string& name, const std::string& value) {
+    p.PrintRaw("  " + WrapAssignment(2, "static constexpr std::string_view " + name, Quote(value)) +
+               "\n");
+  };
+  constant("kPackageName", service.package);
+  p.Print("  // Go's CamelCase of the proto names; routes accept these and the literal names.\n");
+  constant("kServiceName", service.camel_name);
+  constant("kPathPrefix", service.path_prefix);
+  for (const MethodNames& m : service.methods) constant(m.name_constant, m.camel_name);
+}
+
+void EmitInterface(pb::io::Printer& p, const ServiceNames& service) {
+  const Vars vars = ServiceVars(service);
+  PrintComments(p, LeadingComments(service.descriptor), 0);
+  p.Print(vars,
+          "class $interface$ {\n"
+          " public:\n");
+  EmitNameConstants(p, service);
+  p.Print(vars,
+          "\n"
+          "  virtual ~$interface$() = default;\n");
+  for (const MethodNames& m : service.methods) {
+    p.Print("\n");
+    PrintComments(p, LeadingComments(m.descriptor), 2);
+    p.PrintRaw("  " +
+               WrapCall(2,
+                        "virtual ::twirp::Awaitable<::twirp::Result<" + m.response_type + ">> " +
+                            m.cpp_name,
+                        {"::twirp::Context& ctx", "const " + m.request_type + "& request"}, " = 0;") +
+               "\n");
+  }
+  p.Print("};\n");
+}
+
+void EmitBlockingInterface(pb::io::Printer& p, const ServiceNames& service) {
+  p.Print(ServiceVars(service),
+          "// $interface$ with blocking handlers, which the server runs on its worker pool.\n"
+          "class $blocking$ {\n"
+          " public:\n"
+          "  virtual ~$blocking$() = default;\n");
+  for (const MethodNames& m : service.methods) {
+    p.Print("\n");
+    PrintComments(p, LeadingComments(m.descriptor), 2);
+    p.PrintRaw("  " +
+               WrapCall(2, "virtual ::twirp::Result<" + m.response_type + "> " + m.cpp_name,
+                        {"::twirp::Context& ctx", "const " + m.request_type + "& request"}, " = 0;") +
+               "\n");
+  }
+  p.Print("};\n");
+}
+
+void EmitRegisterDeclarations(pb::io::Printer& p, const ServiceNames& service) {
+  p.Print(ServiceVars(service),
+          "// Routes the methods of $interface$ on `server`, by their literal and CamelCase\n"
+          "// names as Go does. Call before server.Start().\n");
+  for (const std::string& interface : {service.interface_class, service.blocking_class}) {
+    p.PrintRaw(WrapCall(0, "void " + service.register_function,
+                        {"::twirp::Server& server", "std::shared_ptr<" + interface + "> service"},
+                        ";") +
+               "\n");
+  }
+}
+
+// One entry of routes.methods: the literal and CamelCase names and the typed
+// adapter from a decoded call to the handler.
+void EmitMethodRoute(pb::io::Printer& p, const ServiceNames& service, const MethodNames& m,
+                     bool blocking) {
+  p.Print(
+      "  routes.methods.push_back({\n"
+      "      .name = \"$name$\",\n"
+      "      .camel_name = $interface$::$constant$,\n"
+      "      .serve =\n"
+      "          [service](::twirp::detail::ServerCall& call) {\n"
+      "            using Request = $request$;\n"
+      "            using Response = $response$;\n"
+      "            return ::twirp::detail::$serve$<Request, Response>(\n"
+      "                call, [service](::twirp::Context& ctx, const Request& request) {\n"
+      "                  return service->$method$(ctx, request);\n"
+      "                });\n"
+      "          },\n"
+      "  });\n",
+      "name", m.name, "interface", service.interface_class, "constant", m.name_constant,
+      "request", m.request_type, "response", m.response_type, "serve",
+      blocking ? "ServeUnaryBlocking" : "ServeUnary", "method", m.cpp_name);
+}
+
+void EmitRegister(pb::io::Printer& p, const ServiceNames& service, bool blocking) {
+  const std::string& interface = blocking ? service.blocking_class : service.interface_class;
+  // A service without methods has no route to hand `service` to.
+  const std::string parameter = service.methods.empty() ? "/*service*/" : "service";
+  p.PrintRaw(WrapCall(0, "void " + service.register_function,
+                      {"::twirp::Server& server", "std::shared_ptr<" + interface + "> " + parameter},
+                      " {") +
+             "\n");
+  p.Print(ServiceVars(service),
+          "  ::twirp::detail::ServiceRoutes routes{\n"
+          "      .package = $interface$::kPackageName,\n"
+          "      .name = \"$name$\",\n"
+          "      .camel_name = $interface$::kServiceName,\n"
+          "      .methods = {},\n"
+          "  };\n");
+  for (const MethodNames& m : service.methods) EmitMethodRoute(p, service, m, blocking);
+  p.Print(
+      "  server.AddService(std::move(routes));\n"
+      "}\n");
+}
+
+}  // namespace
+
+void EmitServerDeclarations(pb::io::Printer& printer, const ServiceNames& service) {
+  EmitInterface(printer, service);
+  printer.Print("\n");
+  EmitBlockingInterface(printer, service);
+  printer.Print("\n");
+  EmitRegisterDeclarations(printer, service);
+}
+
+void EmitServerDefinitions(pb::io::Printer& printer, const ServiceNames& service) {
+  EmitRegister(printer, service, /*blocking=*/false);
+  printer.Print("\n");
+  EmitRegister(printer, service, /*blocking=*/true);
+}
+
+}  // namespace twirp::plugin

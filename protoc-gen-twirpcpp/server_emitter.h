@@ -1,0 +1,17 @@
+// The server side of one service: the handler interfaces (coroutine and blocking)
+// and the Register<Service>() functions that hand typed routes to the runtime.
+#pragma once
+
+#include <google/protobuf/io/printer.h>
+
+#include "names.h"
+
+namespace twirp::plugin {
+
+// Into the header, inside the package namespace.
+void EmitServerDeclarations(google::protobuf::io::Printer& printer, const ServiceNames& service);
+
+// Into the source, inside the package namespace.
+void EmitServerDefinitions(google::protobuf::io::Printer& printer, const ServiceNames& service);
+
+}  // namespace twirp::plugin
