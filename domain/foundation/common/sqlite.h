@@ -1,0 +1,115 @@
+// A thin layer over the SQLite C API for the foundation stores: a database
+// handle opened the way every store wants it (WAL, busy timeout), prepared
+// statements, and SQLite failures turned into twirp::Error values.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "twirpcpp/error.h"
+#include "twirpcpp/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace foundation::sqlite {
+
+// A prepared statement, reused for the life of its Database. Bind, step, and
+// read columns through a Query, which resets the statement when it goes away.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3_stmt* stmt, std::string_view store) : stmt_(stmt), store_(store) {}
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+ private:
+  friend class Query;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string_view store_;  // for error messages; the Database outlives us
+};
+
+// One execution of a Statement. Parameter indexes are 1-based, columns 0-based.
+class Query {
+ public:
+  explicit Query(Statement& statement) : stmt_(statement.stmt_), store_(statement.store_) {}
+  ~Query();
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& Bind(int index, std::int64_t value);
+  Query& Bind(int index, std::string_view value);  // copied by SQLite
+  // Binds ids as a JSON array text, for `IN (SELECT value FROM json_each(?))`:
+  // one prepared statement serves batches of any size.
+  Query& BindIds(int index, std::span<const std::int64_t> ids);
+
+  // true with a row to read, false when done.
+  twirp::Result<bool> Step();
+  // Steps to the end, for statements that return no rows.
+  twirp::Result<void> Run();
+
+  std::int64_t Int64(int column) const;
+  std::string Text(int column) const;
+
+ private:
+  twirp::Error BindError() const;
+
+  sqlite3_stmt* stmt_;
+  std::string_view store_;
+  int bind_rc_ = 0;  // the first failed bind, reported by Step()
+};
+
+// One SQLite connection. Not thread-safe: the stores serialize access.
+class Database {
+ public:
+  // Opens (creating if needed) the file at `path` in WAL mode with a busy
+  // timeout. `store` names the owner in error messages ("likes store").
+  static twirp::Result<std::unique_ptr<Database>> Open(const std::string& path,
+                                                       std::string store);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements that return no rows (schema, pragmas).
+  twirp::Result<void> Exec(const std::string& sql);
+  twirp::Result<Statement> Prepare(std::string_view sql);
+
+  // PRAGMA user_version: 0 for a database no store has initialised yet.
+  twirp::Result<std::int64_t> UserVersion();
+
+  // Gives a new database (user_version 0) `schema`, runs `populate`, and sets
+  // user_version 1, all in one transaction, so that a crash never leaves a
+  // half-created store behind. Returns whether the database was new; any other
+  // version than 0 or 1 is an error (a newer build's database).
+  twirp::Result<bool> EnsureSchema(const std::string& schema,
+                                   const std::function<twirp::Result<void>()>& populate);
+
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t Changes() const;
+
+  // Runs `body` in one write transaction (BEGIN IMMEDIATE): committed if it
+  // succeeds, rolled back otherwise.
+  twirp::Result<void> Transaction(const std::function<twirp::Result<void>()>& body);
+
+  const std::string& store() const { return store_; }
+
+ private:
+  Database(sqlite3* db, std::string store) : db_(db), store_(std::move(store)) {}
+  sqlite3* db_;
+  std::string store_;
+};
+
+// The twirp::Error for a failed SQLite call: unavailable when the database is
+// busy or locked (a retry may succeed), internal otherwise. The SQLite message
+// goes in the cause, which is never sent to clients.
+twirp::Error ErrorFromCode(int rc, std::string_view store, std::string_view what,
+                           const char* detail);
+
+}  // namespace foundation::sqlite

@@ -1,0 +1,23 @@
+// foundation-users --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--threads N]
+//
+// The Users foundation service over <data-dir>/users.db.
+#include <memory>
+
+#include "common/service_main.h"
+#include "seed/seed.h"
+#include "users/service.h"
+
+int main(int argc, char* argv[]) {
+  return foundation::RunService(
+      "foundation-users", argc, argv,
+      [](twirp::Server& server, const foundation::ServiceFlags& flags) -> twirp::Result<void> {
+        using foundation::users::UsersStore;
+        auto store = UsersStore::Open(flags.data_dir + "/users.db",
+                                      flags.seed ? UsersStore::Populate(foundation::seed::SeedUsers)
+                                                 : nullptr);
+        if (!store.ok()) return std::move(store).error();
+        foundation::users::v1::RegisterUsers(
+            server, std::make_shared<foundation::users::UsersService>(std::move(store).value()));
+        return twirp::Ok();
+      });
+}
