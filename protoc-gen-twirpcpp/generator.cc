@@ -9,7 +9,9 @@
 #include <google/protobuf/io/zero_copy_stream.h>
 
 #include "client_emitter.h"
+#include "fields_emitter.h"
 #include "names.h"
+#include "options.h"
 #include "server_emitter.h"
 
 namespace twirp::plugin {
@@ -50,6 +52,15 @@ void CloseNamespace(pb::io::Printer& p, const std::string& ns) {
   if (!ns.empty()) p.Print("}  // namespace $ns$\n", "ns", ns);
 }
 
+bool AnyFieldMask(const std::vector<ServiceNames>& services) {
+  for (const ServiceNames& service : services) {
+    for (const MethodNames& m : service.methods) {
+      if (!m.mask_field.empty()) return true;
+    }
+  }
+  return false;
+}
+
 void EmitHeader(pb::io::Printer& p, const pb::FileDescriptor* file,
                 const std::vector<ServiceNames>& services) {
   const std::string ns = CppNamespace(file);
@@ -62,10 +73,13 @@ void EmitHeader(pb::io::Printer& p, const pb::FileDescriptor* file,
       "\n"
       "#include \"twirpcpp/awaitable.h\"\n"
       "#include \"twirpcpp/client.h\"\n"
-      "#include \"twirpcpp/context.h\"\n"
+      "#include \"twirpcpp/context.h\"\n");
+  if (AnyFieldMask(services)) p.Print("#include \"twirpcpp/field_mask.h\"\n");
+  p.Print(
       "#include \"twirpcpp/result.h\"\n"
       "#include \"twirpcpp/server.h\"\n"
       "\n"
+      "#include \"$stem$.fields.h\"\n"
       "#include \"$stem$.pb.h\"\n"
       "\n",
       "stem", FileStem(file->name()));
@@ -90,10 +104,12 @@ void EmitSource(pb::io::Printer& p, const pb::FileDescriptor* file,
       "#include <memory>\n"
       "#include <utility>\n"
       "\n"
-      "#include \"twirpcpp/detail/client_call.h\"\n"
-      "#include \"twirpcpp/detail/server_call.h\"\n"
-      "\n",
+      "#include \"twirpcpp/detail/client_call.h\"\n",
       "stem", FileStem(file->name()));
+  if (AnyFieldMask(services)) p.Print("#include \"twirpcpp/detail/field_mask_call.h\"\n");
+  p.Print(
+      "#include \"twirpcpp/detail/server_call.h\"\n"
+      "\n");
   OpenNamespace(p, ns);
 
   bool any_method = false;
@@ -150,10 +166,11 @@ bool Generator::Generate(const pb::FileDescriptor* file, const std::string& para
                          pb::compiler::GeneratorContext* context, std::string* error) const {
   Parameters parameters;
   if (!ParseParameters(parameter, parameters, *error)) return false;
-  // No output for a file without services (§8.1).
-  if (file->service_count() == 0) return true;
   if (!RefuseStreaming(file, *error)) return false;
-
+  if (std::string bad = CheckMethodOptions(file); !bad.empty()) {
+    *error = bad;
+    return false;
+  }
   std::vector<ServiceNames> services;
   for (int i = 0; i < file->service_count(); ++i) services.push_back(NameService(file->service(i)));
   if (std::string clash = FindNameClash(file, services); !clash.empty()) {
@@ -161,7 +178,15 @@ bool Generator::Generate(const pb::FileDescriptor* file, const std::string& para
     return false;
   }
 
+  // Typed field-mask paths for every file: requests name the messages of files
+  // without services too.
   const std::string stem = FileStem(file->name());
+  if (!WriteFile(context, stem + ".fields.h", *error,
+                 [&](pb::io::Printer& p) { EmitFieldsHeader(p, file); })) {
+    return false;
+  }
+  // No Twirp files for a file without services (§8.1).
+  if (services.empty()) return true;
   return WriteFile(context, stem + ".twirp.h", *error,
                    [&](pb::io::Printer& p) { EmitHeader(p, file, services); }) &&
          WriteFile(context, stem + ".twirp.cc", *error,

@@ -1,5 +1,6 @@
-// protoc-gen-twirpcpp's CodeGenerator: for each .proto with services, writes
-// <stem>.twirp.h and <stem>.twirp.cc next to protoc's <stem>.pb.h (twirp-wire.md §8.1).
+// protoc-gen-twirpcpp's CodeGenerator: for each .proto, writes <stem>.fields.h (typed
+// field-mask paths) next to protoc's <stem>.pb.h; for each one with services, also
+// <stem>.twirp.h and <stem>.twirp.cc (twirp-wire.md §8.1).
 #pragma once
 
 #include <cstdint>

@@ -6,6 +6,9 @@
 #include <set>
 
 #include <google/protobuf/compiler/cpp/names.h>
+#include <google/protobuf/descriptor.pb.h>
+
+#include "options.h"
 
 namespace twirp::plugin {
 namespace {
@@ -37,6 +40,68 @@ constexpr std::string_view kCppKeywords[] = {
 std::string Unique(std::string name, const std::set<std::string>& taken) {
   while (taken.count(name) != 0) name += '_';
   return name;
+}
+
+// The names protoc declares in the package namespace for `message`, its nested
+// types and their enums.
+void CollectProtocNames(const pb::Descriptor* message, std::set<std::string>& taken);
+
+void CollectProtocNames(const pb::EnumDescriptor* e, std::set<std::string>& taken) {
+  const std::string name = pb::compiler::cpp::ClassName(e);
+  taken.insert(name);
+  for (int i = 0; i < e->value_count(); ++i) {
+    // A top-level enum's values are constants of the namespace; a nested enum's
+    // are Outer_Enum_VALUE there.
+    taken.insert(e->containing_type() == nullptr
+                     ? pb::compiler::cpp::EnumValueName(e->value(i))
+                     : name + "_" + e->value(i)->name());
+  }
+}
+
+void CollectProtocNames(const pb::Descriptor* message, std::set<std::string>& taken) {
+  taken.insert(pb::compiler::cpp::ClassName(message));
+  for (int i = 0; i < message->nested_type_count(); ++i) {
+    CollectProtocNames(message->nested_type(i), taken);
+  }
+  for (int i = 0; i < message->enum_type_count(); ++i) {
+    CollectProtocNames(message->enum_type(i), taken);
+  }
+}
+
+// Map entries are protoc's implementation detail: no Paths class for them.
+bool IsMapEntry(const pb::Descriptor* message) { return message->options().map_entry(); }
+
+void NamePathsClasses(const pb::Descriptor* message, std::set<std::string>& taken,
+                      std::map<const pb::Descriptor*, std::string>& names) {
+  if (IsMapEntry(message)) return;
+  std::string name = Unique(pb::compiler::cpp::ClassName(message) + "Paths", taken);
+  taken.insert(name);
+  names.emplace(message, std::move(name));
+  for (int i = 0; i < message->nested_type_count(); ++i) {
+    NamePathsClasses(message->nested_type(i), taken, names);
+  }
+}
+
+// The Paths class of every message of `file`.
+std::map<const pb::Descriptor*, std::string> PathsClassNames(const pb::FileDescriptor* file) {
+  std::set<std::string> taken;
+  for (int i = 0; i < file->message_type_count(); ++i) CollectProtocNames(file->message_type(i), taken);
+  for (int i = 0; i < file->enum_type_count(); ++i) CollectProtocNames(file->enum_type(i), taken);
+  for (int i = 0; i < file->extension_count(); ++i) {
+    taken.insert(pb::compiler::cpp::FieldName(file->extension(i)));
+  }
+  for (int i = 0; i < file->service_count(); ++i) {
+    const ServiceNames service = NameService(file->service(i));
+    for (const std::string& name : {service.interface_class, service.blocking_class,
+                                    service.client_class, service.register_function}) {
+      taken.insert(name);
+    }
+  }
+  std::map<const pb::Descriptor*, std::string> names;
+  for (int i = 0; i < file->message_type_count(); ++i) {
+    NamePathsClasses(file->message_type(i), taken, names);
+  }
+  return names;
 }
 
 }  // namespace
@@ -135,6 +200,7 @@ ServiceNames NameService(const pb::ServiceDescriptor* service) {
     m.client_constant = "k" + names.camel_name + m.camel_name + "Method";
     m.request_type = CppTypeName(method->input_type());
     m.response_type = CppTypeName(method->output_type());
+    m.mask_field = FieldMaskRequestField(method);
     members.insert(m.cpp_name);
     names.methods.push_back(std::move(m));
   }
@@ -188,6 +254,35 @@ std::string FindNameClash(const pb::FileDescriptor* file, const std::vector<Serv
     }
   }
   return "";
+}
+
+std::string PathsClassName(const pb::Descriptor* message) {
+  const std::map<const pb::Descriptor*, std::string> names = PathsClassNames(message->file());
+  auto it = names.find(message);
+  return it == names.end() ? std::string() : it->second;
+}
+
+std::string QualifiedPathsClassName(const pb::Descriptor* message) {
+  const std::string ns = CppNamespace(message->file());
+  return "::" + (ns.empty() ? "" : ns + "::") + PathsClassName(message);
+}
+
+std::vector<std::string> PathsAccessorNames(const pb::Descriptor* message) {
+  // Never the class's name (which has an upper-case 'P') nor its member's (which
+  // gives way), so users always find protoc's names.
+  std::vector<std::string> names;
+  for (int i = 0; i < message->field_count(); ++i) {
+    names.push_back(pb::compiler::cpp::FieldName(message->field(i)));
+  }
+  return names;
+}
+
+std::string PathsMemberName(const pb::Descriptor* message) {
+  const std::vector<std::string> accessors = PathsAccessorNames(message);
+  const std::set<std::string> taken(accessors.begin(), accessors.end());
+  std::string member = "path_";
+  while (taken.count(member) != 0) member = "own_" + member;
+  return member;
 }
 
 }  // namespace twirp::plugin

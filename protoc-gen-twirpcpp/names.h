@@ -47,6 +47,9 @@ struct MethodNames {
   std::string client_constant;  // file-local ClientMethod, "k<Service><Method>Method"
   std::string request_type;     // fully qualified C++ class
   std::string response_type;
+  // The request's google.protobuf.FieldMask field named by the method's
+  // (twirpcpp.field_mask) option; "" without the option.
+  std::string mask_field;
 };
 
 // Every name generated for one service.
@@ -72,5 +75,23 @@ ServiceNames NameService(const google::protobuf::ServiceDescriptor* service);
 // are fine, else a message for the user.
 std::string FindNameClash(const google::protobuf::FileDescriptor* file,
                           const std::vector<ServiceNames>& services);
+
+// The class of NAME.fields.h that names the field-mask paths of `message`,
+// unqualified: protoc's class name plus "Paths" ("Outer_InnerPaths"), with
+// trailing underscores where that is taken in the namespace by a message, enum,
+// enum value or service class of the same file. Depends on the message's file
+// only, so that every file that uses the message agrees on the name.
+std::string PathsClassName(const google::protobuf::Descriptor* message);
+
+// The same, fully qualified: "::vas::tracks::v1::TrackPaths".
+std::string QualifiedPathsClassName(const google::protobuf::Descriptor* message);
+
+// The accessors of one <Message>Paths class, in field order: protoc's C++ name of
+// each field (lower case, keywords with a trailing underscore).
+std::vector<std::string> PathsAccessorNames(const google::protobuf::Descriptor* message);
+
+// The private member of a <Message>Paths class that holds its own path: "path_",
+// unless a field takes that name.
+std::string PathsMemberName(const google::protobuf::Descriptor* message);
 
 }  // namespace twirp::plugin

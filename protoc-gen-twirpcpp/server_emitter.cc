@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "printing.h"
 
@@ -24,6 +25,15 @@ Vars ServiceVars(const ServiceNames& service) {
 }
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
+
+// A handler's parameters: a method with the (twirpcpp.field_mask) option also
+// gets the request's mask, validated against the response type.
+std::vector<std::string> HandlerParameters(const MethodNames& m) {
+  std::vector<std::string> parameters = {"::twirp::Context& ctx",
+                                         "const " + m.request_type + "& request"};
+  if (!m.mask_field.empty()) parameters.push_back("const ::twirp::FieldMask& mask");
+  return parameters;
+}
 
 void EmitNameConstants(pb::io::Printer& p, const ServiceNames& service) {
   auto constant = [&p](const std::string& name, const std::string& value) {
@@ -54,7 +64,7 @@ void EmitInterface(pb::io::Printer& p, const ServiceNames& service) {
                WrapCall(2,
                         "virtual ::twirp::Awaitable<::twirp::Result<" + m.response_type + ">> " +
                             m.cpp_name,
-                        {"::twirp::Context& ctx", "const " + m.request_type + "& request"}, " = 0;") +
+                        HandlerParameters(m), " = 0;") +
                "\n");
   }
   p.Print("};\n");
@@ -71,7 +81,7 @@ void EmitBlockingInterface(pb::io::Printer& p, const ServiceNames& service) {
     PrintComments(p, LeadingComments(m.descriptor), 2);
     p.PrintRaw("  " +
                WrapCall(2, "virtual ::twirp::Result<" + m.response_type + "> " + m.cpp_name,
-                        {"::twirp::Context& ctx", "const " + m.request_type + "& request"}, " = 0;") +
+                        HandlerParameters(m), " = 0;") +
                "\n");
   }
   p.Print("};\n");
@@ -89,27 +99,55 @@ void EmitRegisterDeclarations(pb::io::Printer& p, const ServiceNames& service) {
   }
 }
 
+// The runtime template that serves `m` (twirpcpp/detail/server_call.h and
+// field_mask_call.h).
+std::string ServeTemplate(const MethodNames& m, bool blocking) {
+  std::string name = blocking ? "ServeUnaryBlocking" : "ServeUnary";
+  return m.mask_field.empty() ? name : name + "WithMask";
+}
+
 // One entry of routes.methods: the literal and CamelCase names and the typed
 // adapter from a decoded call to the handler.
 void EmitMethodRoute(pb::io::Printer& p, const ServiceNames& service, const MethodNames& m,
                      bool blocking) {
+  const Vars vars = {
+      {"serve", ServeTemplate(m, blocking)},
+      {"name", m.name},
+      {"interface", service.interface_class},
+      {"constant", m.name_constant},
+      {"request", m.request_type},
+      {"response", m.response_type},
+      {"method", m.cpp_name},
+      {"mask_field", m.mask_field},
+  };
+  p.Print(vars,
+          "  routes.methods.push_back({\n"
+          "      .name = \"$name$\",\n"
+          "      .camel_name = $interface$::$constant$,\n"
+          "      .serve =\n"
+          "          [service](::twirp::detail::ServerCall& call) {\n"
+          "            using Request = $request$;\n"
+          "            using Response = $response$;\n");
+  if (m.mask_field.empty()) {
+    p.Print(vars,
+            "            return ::twirp::detail::$serve$<Request, Response>(\n"
+            "                call, [service](::twirp::Context& ctx, const Request& request) {\n"
+            "                  return service->$method$(ctx, request);\n"
+            "                });\n");
+  } else {
+    // The runtime validates the mask before the handler and trims the response
+    // after it (twirpcpp/detail/field_mask_call.h).
+    p.Print(vars,
+            "            return ::twirp::detail::$serve$<Request, Response>(\n"
+            "                call, \"$mask_field$\",\n"
+            "                [service](::twirp::Context& ctx, const Request& request,\n"
+            "                          const ::twirp::FieldMask& mask) {\n"
+            "                  return service->$method$(ctx, request, mask);\n"
+            "                });\n");
+  }
   p.Print(
-      "  routes.methods.push_back({\n"
-      "      .name = \"$name$\",\n"
-      "      .camel_name = $interface$::$constant$,\n"
-      "      .serve =\n"
-      "          [service](::twirp::detail::ServerCall& call) {\n"
-      "            using Request = $request$;\n"
-      "            using Response = $response$;\n"
-      "            return ::twirp::detail::$serve$<Request, Response>(\n"
-      "                call, [service](::twirp::Context& ctx, const Request& request) {\n"
-      "                  return service->$method$(ctx, request);\n"
-      "                });\n"
       "          },\n"
-      "  });\n",
-      "name", m.name, "interface", service.interface_class, "constant", m.name_constant,
-      "request", m.request_type, "response", m.response_type, "serve",
-      blocking ? "ServeUnaryBlocking" : "ServeUnary", "method", m.cpp_name);
+      "  });\n");
 }
 
 void EmitRegister(pb::io::Printer& p, const ServiceNames& service, bool blocking) {

@@ -120,7 +120,23 @@ void ApplyPlan(const TrimPlan& plan, Message& message) {
   }
 }
 
+template <class Paths>
+google::protobuf::FieldMask MakeFieldMaskOf(const Paths& paths) {
+  google::protobuf::FieldMask mask;
+  mask.mutable_paths()->Reserve(static_cast<int>(paths.size()));
+  for (const FieldPath& path : paths) mask.add_paths(path.path);
+  return mask;
+}
+
 }  // namespace
+
+google::protobuf::FieldMask MakeFieldMask(std::initializer_list<FieldPath> paths) {
+  return MakeFieldMaskOf(paths);
+}
+
+google::protobuf::FieldMask MakeFieldMask(const std::vector<FieldPath>& paths) {
+  return MakeFieldMaskOf(paths);
+}
 
 FieldMask::FieldMask(google::protobuf::FieldMask canonical_paths)
     : all_(false), paths_(std::move(canonical_paths)) {}

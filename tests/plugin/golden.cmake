@@ -1,15 +1,17 @@
 # Golden-file check of protoc-gen-twirpcpp (run by ctest, and by update-golden):
 #
 #   cmake -DPROTOC=<protoc> -DPLUGIN=<protoc-gen-twirpcpp> -DPROTOS_DIR=<dir>
-#         -DGOLDEN_DIR=<dir> -DOUT_DIR=<scratch dir> [-DUPDATE=ON] -P golden.cmake
+#         -DOPTIONS_PROTO_DIR=<runtime/proto> -DGOLDEN_DIR=<dir> -DOUT_DIR=<scratch dir>
+#         [-DUPDATE=ON] -P golden.cmake
 #
-# Runs protoc with the plugin on every .proto under PROTOS_DIR except the streaming
-# one (which the plugin refuses; see protoc_test.cc) into OUT_DIR. Then fails with a
+# Runs protoc with the plugin on every .proto under PROTOS_DIR except those it
+# refuses (streaming/, bad_options/; see protoc_test.cc) into OUT_DIR, with
+# OPTIONS_PROTO_DIR on the import path for "twirpcpp/options.proto". Then fails with a
 # unified diff unless OUT_DIR holds exactly the files of GOLDEN_DIR with the same
 # contents; with UPDATE=ON, replaces GOLDEN_DIR's files by OUT_DIR's instead.
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var PROTOC PLUGIN PROTOS_DIR GOLDEN_DIR OUT_DIR)
+foreach(var PROTOC PLUGIN PROTOS_DIR OPTIONS_PROTO_DIR GOLDEN_DIR OUT_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "golden.cmake: -D${var}=... is required")
   endif()
@@ -19,11 +21,11 @@ file(REMOVE_RECURSE ${OUT_DIR})
 file(MAKE_DIRECTORY ${OUT_DIR})
 
 file(GLOB_RECURSE protos RELATIVE ${PROTOS_DIR} ${PROTOS_DIR}/*.proto)
-list(FILTER protos EXCLUDE REGEX "(^|/)streaming/")
+list(FILTER protos EXCLUDE REGEX "(^|/)(streaming|bad_options)/")
 list(SORT protos)
 
 execute_process(
-  COMMAND ${PROTOC} -I${PROTOS_DIR} --plugin=protoc-gen-twirpcpp=${PLUGIN}
+  COMMAND ${PROTOC} -I${PROTOS_DIR} -I${OPTIONS_PROTO_DIR} --plugin=protoc-gen-twirpcpp=${PLUGIN}
           --twirpcpp_out=${OUT_DIR} ${protos}
   WORKING_DIRECTORY ${PROTOS_DIR}
   RESULT_VARIABLE rc
@@ -33,7 +35,8 @@ if(NOT rc EQUAL 0)
 endif()
 
 file(GLOB_RECURSE generated RELATIVE ${OUT_DIR} ${OUT_DIR}/*)
-file(GLOB_RECURSE golden RELATIVE ${GOLDEN_DIR} ${GOLDEN_DIR}/*.twirp.h ${GOLDEN_DIR}/*.twirp.cc)
+file(GLOB_RECURSE golden RELATIVE ${GOLDEN_DIR}
+     ${GOLDEN_DIR}/*.twirp.h ${GOLDEN_DIR}/*.twirp.cc ${GOLDEN_DIR}/*.fields.h)
 list(SORT generated)
 list(SORT golden)
 

@@ -1,5 +1,5 @@
 // protoc driving the freshly built plugin, for what the golden files cannot show:
-// refusals and their messages (twirp-wire.md §8.1, §8.3, §8.4).
+// refusals and their messages (twirp-wire.md §8.1, §8.3, §8.4; field-mask options).
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -29,7 +29,8 @@ ProtocRun RunProtoc(const std::string& proto, const fs::path& out_dir,
                     const std::string& parameters = "") {
   const std::string out = parameters.empty() ? out_dir.string() : parameters + ":" + out_dir.string();
   const std::string command = std::string("'") + TWIRPCPP_TEST_PROTOC + "' -I'" +
-                              TWIRPCPP_TEST_PROTOS_DIR + "' --plugin=protoc-gen-twirpcpp='" +
+                              TWIRPCPP_TEST_PROTOS_DIR + "' -I'" +
+                              TWIRPCPP_TEST_OPTIONS_PROTO_DIR + "' --plugin=protoc-gen-twirpcpp='" +
                               TWIRPCPP_TEST_PLUGIN + "' --twirpcpp_out='" + out + "' '" + proto +
                               "' 2>&1";
   ProtocRun run;
@@ -68,20 +69,47 @@ TEST_CASE("an unknown plugin parameter makes protoc fail, naming the parameter")
   CHECK(IsEmptyDir(out));
 }
 
-TEST_CASE("§8.1 a proto without services yields no files") {
+TEST_CASE("§8.1 a proto without services yields its field paths only, no Twirp files") {
   const fs::path out = ScratchDir("no_services");
   const ProtocRun run = RunProtoc("twirpcpp/plugin/common/v1/types.proto", out);
   CHECK(run.exit_code == 0);
   CHECK(run.output.empty());
-  CHECK(IsEmptyDir(out));
+  CHECK(fs::is_regular_file(out / "twirpcpp/plugin/common/v1/types.fields.h"));
+  CHECK_FALSE(fs::exists(out / "twirpcpp/plugin/common/v1/types.twirp.h"));
+  CHECK_FALSE(fs::exists(out / "twirpcpp/plugin/common/v1/types.twirp.cc"));
 }
 
-TEST_CASE("§8.1 a proto with services yields <path>.twirp.h and <path>.twirp.cc") {
+TEST_CASE("§8.1 a proto with services yields <path>.twirp.h, <path>.twirp.cc and <path>.fields.h") {
   const fs::path out = ScratchDir("haberdasher");
   const ProtocRun run = RunProtoc("twitch/twirp/example/haberdasher.proto", out);
   CHECK(run.exit_code == 0);
   CHECK(fs::is_regular_file(out / "twitch/twirp/example/haberdasher.twirp.h"));
   CHECK(fs::is_regular_file(out / "twitch/twirp/example/haberdasher.twirp.cc"));
+  CHECK(fs::is_regular_file(out / "twitch/twirp/example/haberdasher.fields.h"));
+}
+
+TEST_CASE("a field_mask option naming no field of the request makes protoc fail, naming both") {
+  const fs::path out = ScratchDir("mask_missing_field");
+  const ProtocRun run = RunProtoc("twirpcpp/plugin/bad_options/v1/missing_field.proto", out);
+  CHECK(run.exit_code != 0);
+  CHECK_THAT(run.output,
+             Catch::Contains("twirpcpp/plugin/bad_options/v1/missing_field.proto: method "
+                             "twirpcpp.plugin.bad_options.v1.Shop.GetItem: "
+                             "(twirpcpp.field_mask).request_field names \"read_mask\", which is "
+                             "not a field of twirpcpp.plugin.bad_options.v1.GetItemRequest"));
+  CHECK(IsEmptyDir(out));
+}
+
+TEST_CASE("a field_mask option naming a field that is not a FieldMask makes protoc fail") {
+  const fs::path out = ScratchDir("mask_wrong_type");
+  const ProtocRun run = RunProtoc("twirpcpp/plugin/bad_options/v1/wrong_type.proto", out);
+  CHECK(run.exit_code != 0);
+  CHECK_THAT(run.output,
+             Catch::Contains("method twirpcpp.plugin.bad_options.v1.Store.ListItems: "
+                             "(twirpcpp.field_mask).request_field names \"paths\", which is not a "
+                             "google.protobuf.FieldMask field of "
+                             "twirpcpp.plugin.bad_options.v1.ListItemsRequest"));
+  CHECK(IsEmptyDir(out));
 }
 
 TEST_CASE("§8.4 a proto3 file with `optional` fields is accepted (FEATURE_PROTO3_OPTIONAL)") {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/field_mask_util.h>
@@ -314,4 +315,30 @@ TEST_CASE("FieldMask: §3.1 §3.8 JSON carries a FieldMask as one string of lowe
   GetTracksRequest snake;
   REQUIRE(pb::util::JsonStringToMessage(R"({"fieldMask":"tracks.artwork_url"})", &snake).ok());
   CHECK(FieldMaskUtil::ToString(snake.field_mask()) == "tracks.artwork_url");
+}
+
+TEST_CASE("FieldPath: Child joins with '.', and the root's child is the bare name") {
+  const twirp::FieldPath root;
+  CHECK(root.Child("tracks").path == "tracks");
+  CHECK(root.Child("tracks").Child("artist").Child("username").path == "tracks.artist.username");
+  CHECK(twirp::FieldPath{"stats"} == root.Child("stats"));
+}
+
+TEST_CASE("MakeFieldMask: the paths in the given order, which Parse accepts and canonicalizes") {
+  const pb::FieldMask mask = twirp::MakeFieldMask(
+      {{"tracks.title"}, {"tracks.artist.username"}, {"tracks.artist"}});
+  REQUIRE(mask.paths_size() == 3);
+  CHECK(mask.paths(0) == "tracks.title");
+  CHECK(mask.paths(1) == "tracks.artist.username");
+  CHECK(mask.paths(2) == "tracks.artist");
+
+  auto parsed = twirp::FieldMask::Parse(mask, GetTracksResponse::descriptor(), "field_mask");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->ToString() == "tracks.artist,tracks.title");
+
+  const std::vector<twirp::FieldPath> paths = {{"tracks.id"}, {"tracks.stats"}};
+  const pb::FieldMask from_vector = twirp::MakeFieldMask(paths);
+  REQUIRE(from_vector.paths_size() == 2);
+  CHECK(from_vector.paths(1) == "tracks.stats");
+  CHECK(twirp::MakeFieldMask({}).paths_size() == 0);
 }

@@ -1,8 +1,10 @@
 // Partial responses: which fields of a response the caller will read.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/field_mask.pb.h>
@@ -11,6 +13,27 @@
 #include "twirpcpp/result.h"
 
 namespace twirp {
+
+// One path of a field mask, "tracks.artist.username". The generated
+// <Message>Paths classes (NAME.fields.h) build them, so that a path that names no
+// field does not compile:
+//   GetTracksResponsePaths r;
+//   *request.mutable_field_mask() = twirp::MakeFieldMask({r.tracks().title()});
+struct FieldPath {
+  std::string path;
+
+  // The path of field `name` under this one; just `name` under the root ("").
+  FieldPath Child(std::string_view name) const {
+    return {path.empty() ? std::string(name) : path + "." + std::string(name)};
+  }
+
+  friend bool operator==(const FieldPath&, const FieldPath&) = default;
+};
+
+// A google.protobuf.FieldMask of `paths`, in the given order, for a request field.
+// It is not validated here: the server validates it against its response type.
+google::protobuf::FieldMask MakeFieldMask(std::initializer_list<FieldPath> paths);
+google::protobuf::FieldMask MakeFieldMask(const std::vector<FieldPath>& paths);
 
 // A validated google.protobuf.FieldMask over one message type, in canonical form,
 // with the questions a handler asks of it and the trim a server applies to its

@@ -11,6 +11,7 @@
 #include "twirpcpp/result.h"
 #include "twirpcpp/server.h"
 
+#include "no_package.fields.h"
 #include "no_package.pb.h"
 
 class Echo {

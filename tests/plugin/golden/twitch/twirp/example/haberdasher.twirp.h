@@ -11,6 +11,7 @@
 #include "twirpcpp/result.h"
 #include "twirpcpp/server.h"
 
+#include "twitch/twirp/example/haberdasher.fields.h"
 #include "twitch/twirp/example/haberdasher.pb.h"
 
 namespace twitch::twirp::example {

@@ -11,6 +11,7 @@
 #include "twirpcpp/result.h"
 #include "twirpcpp/server.h"
 
+#include "twirpcpp/plugin/legacy/v1/legacy.fields.h"
 #include "twirpcpp/plugin/legacy/v1/legacy.pb.h"
 
 namespace twirpcpp::plugin::legacy::v1 {

@@ -11,6 +11,7 @@
 #include "twirpcpp/result.h"
 #include "twirpcpp/server.h"
 
+#include "twirpcpp/plugin/multi/v1/multi.fields.h"
 #include "twirpcpp/plugin/multi/v1/multi.pb.h"
 
 namespace twirpcpp::plugin::multi::v1 {

@@ -11,6 +11,7 @@
 #include "twirpcpp/result.h"
 #include "twirpcpp/server.h"
 
+#include "twirpcpp/plugin/names/v1/names.fields.h"
 #include "twirpcpp/plugin/names/v1/names.pb.h"
 
 namespace twirpcpp::plugin::names::v1 {

@@ -11,6 +11,7 @@
 #include "twirpcpp/result.h"
 #include "twirpcpp/server.h"
 
+#include "twirpcpp/plugin/optional/v1/optional.fields.h"
 #include "twirpcpp/plugin/optional/v1/optional.pb.h"
 
 namespace twirpcpp::plugin::optional::v1 {

@@ -11,6 +11,7 @@
 #include "twirpcpp/result.h"
 #include "twirpcpp/server.h"
 
+#include "twirpcpp/plugin/wkt/v1/wkt.fields.h"
 #include "twirpcpp/plugin/wkt/v1/wkt.pb.h"
 
 namespace twirpcpp::plugin::wkt::v1 {
