@@ -140,6 +140,11 @@ void Server::Impl::Join() {
   std::lock_guard lock(join_mutex);
   if (joined) return;
   for (auto& thread : threads) thread.join();
+  // The close BeginShutdown posted may not have run before io.stop(); with the
+  // threads gone it is safe here, so that later connections are refused rather
+  // than queued on a socket nobody accepts from.
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
   workers.stop();
   workers.join();
   joined = true;
@@ -157,6 +162,13 @@ void Server::AddService(detail::ServiceRoutes routes) {
     throw std::logic_error("twirp: AddService after Server::Start");
   }
   impl_->core.router.Add(routes);
+}
+
+void Server::Handle(std::string path_prefix, HttpHandler handler) {
+  if (impl_->started.load()) {
+    throw std::logic_error("twirp: Handle after Server::Start");
+  }
+  impl_->core.http_handlers.Add(std::move(path_prefix), std::move(handler));
 }
 
 std::error_code Server::Listen(std::string_view address, std::uint16_t port) {

@@ -63,7 +63,7 @@ void FieldsView::ForEach(
   for (const auto& field : fields_) fn(field.name_string(), field.value());
 }
 
-RequestCall::RequestCall(ServerCore& core, ResponseSink& sink, const HttpRequest& request,
+RequestCall::RequestCall(ServerCore& core, ResponseSink& sink, const BeastRequest& request,
                          std::string_view path, std::chrono::steady_clock::time_point start,
                          boost::asio::any_io_executor executor)
     : core_(core),

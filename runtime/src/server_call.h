@@ -19,7 +19,7 @@
 
 namespace twirp::internal {
 
-using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
 struct WriteOutcome {
   boost::system::error_code error;
@@ -48,7 +48,7 @@ class FieldsView final : public detail::RequestHeaders {
 
 class RequestCall final : public detail::ServerCall {
  public:
-  RequestCall(ServerCore& core, ResponseSink& sink, const HttpRequest& request,
+  RequestCall(ServerCore& core, ResponseSink& sink, const BeastRequest& request,
               std::string_view path, std::chrono::steady_clock::time_point start,
               boost::asio::any_io_executor executor);
 
@@ -70,7 +70,7 @@ class RequestCall final : public detail::ServerCall {
 
   ServerCore& core_;
   ResponseSink& sink_;
-  const HttpRequest& request_;
+  const BeastRequest& request_;
   std::string_view path_;
   std::chrono::steady_clock::time_point start_;
   FieldsView headers_;

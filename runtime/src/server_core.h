@@ -11,6 +11,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "http_handlers.h"
 #include "metrics_registry.h"
 #include "router.h"
 #include "twirpcpp/interceptor.h"
@@ -25,12 +26,15 @@ struct ServerCore {
       : options(std::move(opts)),
         router(options.prefix),
         metrics(options.metrics.latency_buckets),
-        interceptor(ChainInterceptors(options.interceptors)) {}
+        interceptor(ChainInterceptors(options.interceptors)) {
+    if (options.metrics.enabled) http_handlers.Add(options.metrics.path, MetricsHandler(metrics));
+  }
 
   const ServerOptions options;
   Router router;
   MetricsRegistry metrics;
   const Interceptor interceptor;  // the chain of options.interceptors; empty if none
+  HttpHandlers http_handlers;     // Server::Handle's, and the metrics endpoint
   boost::asio::thread_pool* workers = nullptr;
 
   // Set once by Shutdown: sessions answer with Connection: close and stop

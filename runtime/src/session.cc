@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <sstream>
+#include <string>
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
@@ -14,9 +14,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/status.hpp>
 
 #include "go_quote.h"
+#include "http_call.h"
 
 namespace twirp::internal {
 namespace asio = boost::asio;
@@ -105,8 +106,15 @@ asio::awaitable<bool> Session::ReadRequest() {
       std::min<std::size_t>(options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(options.max_body_bytes);
 
-  stream_.expires_after(options.header_timeout);
-  auto [header_ec, header_n] = co_await http::async_read_header(stream_, buffer_, *parser_, kUseTuple);
+  // Usually the whole request came with its first bytes (AwaitRequestStart):
+  // parsing it from the buffer here saves Beast's read operations, which
+  // would only re-post themselves through the strand to find it done.
+  beast::error_code header_ec = ParseBuffered(/*header_only=*/true);
+  if (!header_ec && !parser_->is_header_done()) {
+    stream_.expires_after(options.header_timeout);
+    auto [ec, n] = co_await http::async_read_header(stream_, buffer_, *parser_, kUseTuple);
+    header_ec = ec;
+  }
   request_start_ = std::chrono::steady_clock::now();
   if (header_ec) {
     co_await FailRead(header_ec);
@@ -119,14 +127,33 @@ asio::awaitable<bool> Session::ReadRequest() {
       auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
       if (ec) co_return false;
     }
-    stream_.expires_after(options.body_timeout);
-    auto [body_ec, body_n] = co_await http::async_read(stream_, buffer_, *parser_, kUseTuple);
+    beast::error_code body_ec = ParseBuffered(/*header_only=*/false);
+    if (!body_ec && !parser_->is_done()) {
+      stream_.expires_after(options.body_timeout);
+      auto [ec, n] = co_await http::async_read(stream_, buffer_, *parser_, kUseTuple);
+      body_ec = ec;
+    }
     if (body_ec) {
       co_await FailRead(body_ec);
       co_return false;
     }
   }
   co_return true;
+}
+
+beast::error_code Session::ParseBuffered(bool header_only) {
+  // What http::async_read_header (eager off) and http::async_read (eager on)
+  // do with buffered bytes before they touch the socket.
+  parser_->eager(!header_only);
+  beast::error_code ec;
+  while (buffer_.size() > 0 && !(header_only ? parser_->is_header_done() : parser_->is_done())) {
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more) return {};
+    if (ec) return ec;
+    if (used == 0) break;
+  }
+  return ec;
 }
 
 asio::awaitable<void> Session::FailRead(beast::error_code ec) {
@@ -150,17 +177,17 @@ asio::awaitable<void> Session::FailRead(beast::error_code ec) {
 }
 
 asio::awaitable<bool> Session::HandleRequest(std::chrono::steady_clock::time_point start) {
-  const HttpRequest& request = parser_->get();
-  const std::optional<std::string> path = Router::DecodePath(request.target());
-  const MetricsOptions& metrics = core_.options.metrics;
-  if (metrics.enabled && path && *path == metrics.path && request.method() == http::verb::get) {
-    co_await WriteResponse(200, "text/plain; version=0.0.4; charset=utf-8", core_.metrics.Render(), {});
-    co_return keep_alive_;
-  }
+  const BeastRequest& request = parser_->get();
+  std::optional<std::string> path = Router::DecodePath(request.target());
   if (!path) {
     co_await WriteTransportError(
         MalformedError("invalid request target " + GoQuote(request.target())));
     co_return false;
+  }
+  if (const HttpHandler* handler = core_.http_handlers.Find(*path)) {
+    co_await ServeHttpHandler(core_, *this, request, std::move(*path), *handler, start,
+                              stream_.get_executor());
+    co_return keep_alive_;
   }
   RequestCall call(core_, *this, request, *path, start, stream_.get_executor());
   co_await call.Run();
@@ -192,30 +219,44 @@ Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view cont
                                                std::string body,
                                                const Context::HeaderList& headers) {
   const bool header_done = parser_ && parser_->is_header_done();
-  http::response<http::string_body> response;
-  response.version(header_done ? parser_->get().version() : 11);
-  response.result(static_cast<unsigned>(status));
+  const unsigned version = header_done ? parser_->get().version() : 11;
+  keep_alive_ = !force_close_ && header_done && parser_->get().keep_alive() && !core_.stopping.load();
+
+  // The status line and header block exactly as Beast's serializer writes
+  // http::response<string_body> after set(Content-Type), content_length() and
+  // keep_alive() (those replace any field of the same name), but into one
+  // string: Beast's serializer walks nested buffer-sequence views that cost
+  // more CPU than the rest of the request (docs/performance.md).
+  std::string head;
+  head.reserve(128 + content_type.size());
+  head.append("HTTP/").append(1, static_cast<char>('0' + version / 10)).append(".");
+  head.append(1, static_cast<char>('0' + version % 10)).append(" ");
+  head.append(std::to_string(status)).append(" ");
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  head.append(reason.data(), reason.size()).append("\r\n");
   for (const auto& [name, value] : headers) {
     // Framing is the server's: these would contradict the response's own.
-    if (EqualsNoCase(name, "Connection") || EqualsNoCase(name, "Transfer-Encoding")) continue;
-    response.insert(name, value);
+    if (EqualsNoCase(name, "Connection") || EqualsNoCase(name, "Transfer-Encoding") ||
+        EqualsNoCase(name, "Content-Type") || EqualsNoCase(name, "Content-Length")) {
+      continue;
+    }
+    head.append(name).append(": ").append(value).append("\r\n");
   }
-  response.set(http::field::content_type, content_type);
-  response.body() = std::move(body);
-  response.content_length(response.body().size());
-  keep_alive_ = !force_close_ && header_done && parser_->get().keep_alive() && !core_.stopping.load();
-  response.keep_alive(keep_alive_);
+  head.append("Content-Type: ").append(content_type).append("\r\n");
+  head.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+  // keep_alive(): HTTP/1.1 is persistent unless it says close, 1.0 the reverse.
+  if (version >= 11 && !keep_alive_) head.append("Connection: close\r\n");
+  if (version < 11 && keep_alive_) head.append("Connection: keep-alive\r\n");
+  head.append("\r\n");
 
   stream_.expires_after(core_.options.write_timeout);
-  auto [ec, written] = co_await http::async_write(stream_, response, kUseTuple);
+  const std::array<asio::const_buffer, 2> message = {asio::buffer(head), asio::buffer(body)};
+  auto [ec, written] = co_await asio::async_write(stream_, message, kUseTuple);
   WriteOutcome outcome;
   if (ec) {
     keep_alive_ = false;
     outcome.error = ec;
-    std::ostringstream header;
-    header << response.base();
-    const std::size_t header_size = header.str().size();
-    outcome.body_bytes_written = written > header_size ? written - header_size : 0;
+    outcome.body_bytes_written = written > head.size() ? written - head.size() : 0;
   }
   co_return outcome;
 }

@@ -45,6 +45,9 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   // Reads headers and body. On a malformed or oversized request it answers
   // with the error and returns false.
   boost::asio::awaitable<bool> ReadRequest();
+  // Feeds buffered bytes to the parser up to the end of the header (or of the
+  // message); a parse error, or none when the parser just needs more bytes.
+  boost::beast::error_code ParseBuffered(bool header_only);
   // Handles one complete request; false when the connection must close.
   boost::asio::awaitable<bool> HandleRequest(std::chrono::steady_clock::time_point start);
   // Answers a read failure the client should hear about (malformed HTTP, a

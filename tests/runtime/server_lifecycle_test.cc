@@ -321,6 +321,17 @@ TEST_CASE("Graceful shutdown: the request in flight completes with Connection: c
   CHECK(!after.connected());
 }
 
+TEST_CASE("Shutdown with no connection open: once Wait() returns, new connections are refused") {
+  // Regression: the listening socket stayed open (connections queued, never
+  // answered) until the Server object was destroyed.
+  TestServer server(TestOptions());
+  const std::uint16_t port = server.port();
+  server.server().Shutdown(std::chrono::seconds(1));
+  server.server().Wait();
+  RawConnection after(port, milliseconds(200));
+  CHECK(!after.connected());
+}
+
 TEST_CASE("Shutdown: requests still running when the grace period ends are cut off") {
   Recorder recorder;
   ServerOptions options = TestOptions();

@@ -13,6 +13,7 @@
 
 #include "twirpcpp/codec.h"
 #include "twirpcpp/hooks.h"
+#include "twirpcpp/http.h"
 #include "twirpcpp/interceptor.h"
 #include "twirpcpp/metrics.h"
 
@@ -60,7 +61,8 @@ struct ServerOptions {
   // Outermost first; see ChainInterceptors.
   std::vector<Interceptor> interceptors;
 
-  // GET <path> serves Prometheus text metrics when enabled.
+  // GET <path> serves Prometheus text metrics when enabled (a plain handler on
+  // that exact path, so Handle() cannot take the path too).
   MetricsOptions metrics;
 };
 
@@ -73,6 +75,15 @@ class Server {
 
   // Called by the generated Register<Service>() functions, before Start().
   void AddService(detail::ServiceRoutes routes);
+
+  // Serves requests whose decoded path matches `path_prefix` with `handler`
+  // instead of Twirp, before Start(). A prefix ending in '/' matches that
+  // subtree ("/api/" takes "/api/x/y"), any other prefix only its exact path; the
+  // longest match wins, and only paths no handler matches reach the Twirp routes.
+  // The server's limits, timeouts and request deadline apply to these requests;
+  // hooks, interceptors and the request metrics are Twirp's only. Fails
+  // (std::logic_error) for a prefix not starting with '/' or taken twice.
+  void Handle(std::string path_prefix, HttpHandler handler);
 
   // Binds and listens; port 0 picks a free one (see port()).
   std::error_code Listen(std::string_view address, std::uint16_t port);
