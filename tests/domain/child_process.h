@@ -57,6 +57,7 @@ class ChildProcess {
   }
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
+  pid_t pid() const { return pid_; }  // -1 once stopped
 
   // The next line of stdout; nullopt at end of output or after `timeout`.
   std::optional<std::string> ReadLine(std::chrono::milliseconds timeout) {

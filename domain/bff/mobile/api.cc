@@ -1,0 +1,270 @@
+#include "mobile/api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mobile/screens.h"
+
+namespace bff::mobile {
+
+namespace v1 = vas::tracks::v1;
+namespace users_v1 = foundation::users::v1;
+using nlohmann::json;
+using twirp::Awaitable;
+using twirp::HttpResponse;
+
+namespace {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+HttpResponse JsonResponse(int status, const json& body) {
+  return HttpResponse::Json(status, body.dump());
+}
+
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message) {
+  return JsonResponse(status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+// An upstream's error as the app sees it: the code kept, the status mapped.
+HttpResponse UpstreamError(const twirp::Error& error) {
+  const int status = MobileStatus(error.code());
+  // Anything unexpected is the BFF's problem to log, not the app's to read.
+  const std::string message = status == 502 ? "the tracks service failed" : error.msg();
+  HttpResponse response = ErrorResponse(status, twirp::CodeString(error.code()), message);
+  if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+HttpResponse MethodNotAllowed(std::string_view allow) {
+  HttpResponse response =
+      ErrorResponse(405, "method_not_allowed", "allowed: " + std::string(allow));
+  response.headers.emplace_back("Allow", std::string(allow));
+  return response;
+}
+
+// A positive decimal int64 and nothing else.
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
+  return value;
+}
+
+std::vector<std::string_view> Split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  while (true) {
+    const auto at = text.find(separator);
+    parts.push_back(text.substr(0, at));
+    if (at == std::string_view::npos) return parts;
+    text.remove_prefix(at + 1);
+  }
+}
+
+// The value of "Authorization: Bearer TOKEN" (scheme case-insensitive), "" if absent.
+std::optional<std::string> BearerToken(const twirp::HttpRequest& request) {
+  const auto header = request.Header("Authorization");
+  if (!header) return std::nullopt;
+  std::string_view value = *header;
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size()) return std::string();
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return std::string();
+  }
+  value.remove_prefix(kScheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  return std::string(value);
+}
+
+// The VAS's X-Degraded header, passed on to the app as header and list.
+void AddDegraded(const HeaderList& vas_headers, json& body, HttpResponse& response) {
+  for (const auto& [name, value] : vas_headers) {
+    if (name.size() != 10 || !std::equal(name.begin(), name.end(), "x-degraded",
+                                         [](char a, char b) { return std::tolower(a) == b; })) {
+      continue;
+    }
+    body["degraded"] = SplitDegraded(value);
+    response.headers.emplace_back("X-Degraded", value);
+    return;
+  }
+}
+
+}  // namespace
+
+int MobileStatus(twirp::ErrorCode code) {
+  using twirp::ErrorCode;
+  switch (code) {
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kOutOfRange: return 400;
+    case ErrorCode::kResourceExhausted: return 429;
+    case ErrorCode::kDeadlineExceeded: return 504;
+    default: return 502;
+  }
+}
+
+Awaitable<HttpResponse> MobileApi::Serve(twirp::Context& ctx, const twirp::HttpRequest& request) {
+  const std::string_view rest = std::string_view(request.path).substr(kApiPrefix.size());
+  const std::vector<std::string_view> parts = Split(rest, '/');
+  if (parts.empty() || parts[0] != "tracks") {
+    co_return ErrorResponse(404, "not_found", "no such endpoint");
+  }
+  if (parts.size() == 1) {
+    if (request.method != "GET") co_return MethodNotAllowed("GET");
+    co_return co_await Feed(ctx, request);
+  }
+  const std::optional<std::int64_t> id = ParseId(parts[1]);
+  if (!id || parts.size() > 3 || (parts.size() == 3 && parts[2] != "like")) {
+    co_return ErrorResponse(404, "not_found", "no such endpoint");
+  }
+  if (parts.size() == 2) {
+    if (request.method != "GET") co_return MethodNotAllowed("GET");
+    co_return co_await TrackScreen(ctx, request, *id);
+  }
+  if (request.method == "POST") co_return co_await Like(ctx, request, *id, true);
+  if (request.method == "DELETE") co_return co_await Like(ctx, request, *id, false);
+  co_return MethodNotAllowed("POST, DELETE");
+}
+
+Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ctx,
+                                                               const twirp::HttpRequest& request,
+                                                               bool require_user) {
+  v1::Viewer viewer;
+  if (const auto country = request.Header("X-Country"); country && !country->empty()) {
+    std::string code(*country);
+    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (code.size() != 2 || !std::isalpha(static_cast<unsigned char>(code[0])) ||
+        !std::isalpha(static_cast<unsigned char>(code[1]))) {
+      co_return twirp::InvalidArgumentError("X-Country", "X-Country must be a two-letter country code");
+    }
+    viewer.set_country(std::move(code));
+  }
+  const std::optional<std::string> token = BearerToken(request);
+  if (!token) {
+    if (require_user) co_return twirp::UnauthenticatedError("sign in to do this");
+    co_return viewer;
+  }
+  if (token->empty()) co_return twirp::UnauthenticatedError("expected Authorization: Bearer <token>");
+  users_v1::AuthenticateRequest authenticate;
+  authenticate.set_token(*token);
+  auto user = co_await upstreams_.users.Authenticate(authenticate, twirp::CallOptions::From(ctx));
+  if (!user.ok()) {
+    if (user.error().code() == twirp::ErrorCode::kUnauthenticated) {
+      co_return twirp::UnauthenticatedError("the session token is not valid");
+    }
+    co_return twirp::UnavailableError("sign-in is unavailable, try again later");
+  }
+  viewer.set_user_id(user->user_id());
+  co_return viewer;
+}
+
+Awaitable<HttpResponse> MobileApi::TrackScreen(twirp::Context& ctx,
+                                               const twirp::HttpRequest& request,
+                                               std::int64_t track_id) {
+  auto viewer = co_await ResolveViewer(ctx, request, false);
+  if (!viewer.ok()) co_return UpstreamError(viewer.error());
+  v1::GetTracksRequest get;
+  get.add_track_ids(track_id);
+  *get.mutable_viewer() = std::move(viewer).value();
+  // A private track's share link carries its secret.
+  if (auto secret = request.QueryParam("secret"); secret && !secret->empty()) {
+    get.mutable_viewer()->add_secret_tokens(std::move(*secret));
+  }
+  // No field mask: the track screen shows everything.
+  HeaderList vas_headers;
+  twirp::CallOptions options = twirp::CallOptions::From(ctx);
+  options.response_headers = &vas_headers;
+  auto tracks = co_await upstreams_.tracks.GetTracks(get, std::move(options));
+  if (!tracks.ok()) co_return UpstreamError(tracks.error());
+  // Left out by the VAS: unknown, or hidden from this viewer; the app cannot
+  // tell which, by design.
+  if (tracks->tracks_size() == 0) co_return ErrorResponse(404, "not_found", "track not found");
+  json body = {{"track", TrackScreenJson(tracks->tracks(0))}};
+  HttpResponse response;
+  AddDegraded(vas_headers, body, response);
+  response.status = 200;
+  response.content_type = "application/json";
+  response.body = body.dump();
+  co_return response;
+}
+
+Awaitable<HttpResponse> MobileApi::Feed(twirp::Context& ctx, const twirp::HttpRequest& request) {
+  const std::optional<std::string> ids_param = request.QueryParam("ids");
+  if (!ids_param || ids_param->empty()) {
+    co_return ErrorResponse(400, "invalid_argument", "ids is required: ?ids=1,2,3");
+  }
+  v1::GetTracksRequest get;
+  for (const std::string_view part : Split(*ids_param, ',')) {
+    const std::optional<std::int64_t> id = ParseId(part);
+    if (!id) {
+      co_return ErrorResponse(400, "invalid_argument",
+                              "ids must be positive integers separated by commas");
+    }
+    get.add_track_ids(*id);
+  }
+  if (static_cast<std::size_t>(get.track_ids_size()) > kMaxFeedIds) {
+    co_return ErrorResponse(400, "invalid_argument",
+                            "at most " + std::to_string(kMaxFeedIds) + " ids per request");
+  }
+  auto viewer = co_await ResolveViewer(ctx, request, false);
+  if (!viewer.ok()) co_return UpstreamError(viewer.error());
+  *get.mutable_viewer() = std::move(viewer).value();
+  *get.mutable_field_mask() = FeedCardMask();
+
+  HeaderList vas_headers;
+  twirp::CallOptions options = twirp::CallOptions::From(ctx);
+  options.response_headers = &vas_headers;
+  auto tracks = co_await upstreams_.tracks.GetTracks(get, std::move(options));
+  if (!tracks.ok()) co_return UpstreamError(tracks.error());
+  json cards = json::array();
+  for (const v1::Track& track : tracks->tracks()) cards.push_back(FeedCardJson(track));
+  json body = {{"cards", std::move(cards)}};
+  HttpResponse response;
+  AddDegraded(vas_headers, body, response);
+  response.status = 200;
+  response.content_type = "application/json";
+  response.body = body.dump();
+  co_return response;
+}
+
+Awaitable<HttpResponse> MobileApi::Like(twirp::Context& ctx, const twirp::HttpRequest& request,
+                                        std::int64_t track_id, bool like) {
+  auto viewer = co_await ResolveViewer(ctx, request, true);
+  if (!viewer.ok()) co_return UpstreamError(viewer.error());
+  // Whether this viewer may like this track is the VAS's decision.
+  bool changed = false;
+  if (like) {
+    v1::LikeTrackRequest command;
+    command.set_track_id(track_id);
+    *command.mutable_viewer() = std::move(viewer).value();
+    auto result = co_await upstreams_.tracks.LikeTrack(command, twirp::CallOptions::From(ctx));
+    if (!result.ok()) co_return UpstreamError(result.error());
+    changed = result->created();
+  } else {
+    v1::UnlikeTrackRequest command;
+    command.set_track_id(track_id);
+    *command.mutable_viewer() = std::move(viewer).value();
+    auto result = co_await upstreams_.tracks.UnlikeTrack(command, twirp::CallOptions::From(ctx));
+    if (!result.ok()) co_return UpstreamError(result.error());
+    changed = result->removed();
+  }
+  co_return JsonResponse(200, {{"trackId", track_id}, {"liked", like}, {"changed", changed}});
+}
+
+void RegisterMobileApi(twirp::Server& server, std::shared_ptr<MobileApi> api) {
+  server.Handle(std::string(kApiPrefix),
+                [api = std::move(api)](twirp::Context& ctx, const twirp::HttpRequest& request) {
+                  return api->Serve(ctx, request);
+                });
+}
+
+}  // namespace bff::mobile

@@ -1,0 +1,69 @@
+// The mobile app's HTTP JSON API (not Twirp), served through the server's plain
+// HTTP handlers under /mobile/v1/:
+//
+//   GET    /mobile/v1/tracks/{id}[?secret=TOKEN]  the track screen: everything
+//   GET    /mobile/v1/tracks?ids=1,2,3            feed cards (at most kMaxFeedIds)
+//   POST   /mobile/v1/tracks/{id}/like            like (signed in)
+//   DELETE /mobile/v1/tracks/{id}/like            unlike (signed in)
+//
+// Sign-in is "Authorization: Bearer TOKEN", checked with Users.Authenticate;
+// reads without it are an anonymous viewer's. The viewer's country is the
+// X-Country header. Errors are {"error":{"code":"...","message":"..."}}; a VAS
+// error keeps its code and gets the HTTP status of MobileStatus().
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include "foundation/users/v1/users.twirp.h"
+#include "twirpcpp/error.h"
+#include "twirpcpp/http.h"
+#include "twirpcpp/server.h"
+#include "vas/tracks/v1/tracks.twirp.h"
+
+namespace bff::mobile {
+
+inline constexpr std::string_view kApiPrefix = "/mobile/v1/";
+inline constexpr std::size_t kMaxFeedIds = 100;
+
+// The services the BFF calls: the Tracks VAS for everything about tracks, and
+// Users for sign-in only. Copyable: the generated clients share their twirp::Client.
+struct Upstreams {
+  vas::tracks::v1::TracksClient tracks;
+  foundation::users::v1::UsersClient users;
+};
+
+// The HTTP status the app sees for an error of the VAS (or of sign-in).
+int MobileStatus(twirp::ErrorCode code);
+
+class MobileApi {
+ public:
+  explicit MobileApi(Upstreams upstreams) : upstreams_(std::move(upstreams)) {}
+
+  // Every request under kApiPrefix.
+  twirp::Awaitable<twirp::HttpResponse> Serve(twirp::Context& ctx,
+                                              const twirp::HttpRequest& request);
+
+ private:
+  twirp::Awaitable<twirp::HttpResponse> TrackScreen(twirp::Context& ctx,
+                                                    const twirp::HttpRequest& request,
+                                                    std::int64_t track_id);
+  twirp::Awaitable<twirp::HttpResponse> Feed(twirp::Context& ctx,
+                                             const twirp::HttpRequest& request);
+  twirp::Awaitable<twirp::HttpResponse> Like(twirp::Context& ctx,
+                                             const twirp::HttpRequest& request,
+                                             std::int64_t track_id, bool like);
+  // The viewer of a request: signed in with a valid bearer token, or anonymous
+  // when there is none and `require_user` is false. unauthenticated otherwise;
+  // invalid_argument for a bad X-Country.
+  twirp::Awaitable<twirp::Result<vas::tracks::v1::Viewer>> ResolveViewer(
+      twirp::Context& ctx, const twirp::HttpRequest& request, bool require_user);
+
+  Upstreams upstreams_;
+};
+
+// Serves `api` under kApiPrefix on `server` (before Start).
+void RegisterMobileApi(twirp::Server& server, std::shared_ptr<MobileApi> api);
+
+}  // namespace bff::mobile

@@ -1,0 +1,45 @@
+// vas.tracks.v1.Tracks: the Track aggregate for BFFs (GetTracks, see
+// track_assembler.h) and the commands that need an access check before they
+// reach a foundation service. Coroutine handlers: every step is an upstream call.
+#pragma once
+
+#include <cstdint>
+
+#include "vas/tracks/access_policy.h"
+#include "vas/tracks/track_assembler.h"
+#include "vas/tracks/upstreams.h"
+#include "vas/tracks/v1/tracks.twirp.h"
+
+namespace vas::tracks {
+
+// Where DownloadTrack points: <prefix><track id>?viewer=<user id>.
+inline constexpr std::string_view kDownloadUrlPrefix = "https://downloads.example.invalid/tracks/";
+
+class TracksService final : public v1::Tracks {
+ public:
+  explicit TracksService(Upstreams upstreams)
+      : upstreams_(upstreams), assembler_(std::move(upstreams)) {}
+
+  twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> GetTracks(
+      twirp::Context& ctx, const v1::GetTracksRequest& request,
+      const twirp::FieldMask& mask) override;
+  twirp::Awaitable<twirp::Result<v1::LikeTrackResponse>> LikeTrack(
+      twirp::Context& ctx, const v1::LikeTrackRequest& request) override;
+  twirp::Awaitable<twirp::Result<v1::UnlikeTrackResponse>> UnlikeTrack(
+      twirp::Context& ctx, const v1::UnlikeTrackRequest& request) override;
+  twirp::Awaitable<twirp::Result<v1::DownloadTrackResponse>> DownloadTrack(
+      twirp::Context& ctx, const v1::DownloadTrackRequest& request) override;
+
+ private:
+  // The record of a track the signed-in viewer may see. unauthenticated for an
+  // anonymous viewer; not_found, alike, for an unknown and a hidden track;
+  // unavailable when TrackMetadata or FindBlockers fails.
+  twirp::Awaitable<twirp::Result<TrackRecord>> AuthorizeCommand(twirp::Context& ctx,
+                                                                std::int64_t track_id,
+                                                                const Viewer& viewer);
+
+  Upstreams upstreams_;
+  TrackAssembler assembler_;
+};
+
+}  // namespace vas::tracks

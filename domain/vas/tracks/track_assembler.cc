@@ -1,0 +1,209 @@
+#include "vas/tracks/track_assembler.h"
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+namespace vas::tracks {
+
+namespace likes_v1 = ::foundation::likes::v1;
+namespace tracks_v1 = ::foundation::tracks::v1;
+namespace users_v1 = ::foundation::users::v1;
+
+FanoutPlan PlanFanout(const twirp::FieldMask& mask, const Viewer& viewer) {
+  FanoutPlan plan;
+  plan.artists = mask.Includes("tracks.artist.username") ||
+                 mask.Includes("tracks.artist.display_name") ||
+                 mask.Includes("tracks.artist.avatar_url");
+  plan.like_counts = mask.Includes("tracks.stats");
+  plan.liked = IsSignedIn(viewer) && mask.Includes("tracks.viewer_state");
+  plan.blockers = IsSignedIn(viewer);
+  return plan;
+}
+
+v1::Track AssembleTrack(const TrackRecord& record, const Enrichment& enrichment,
+                        const Viewer& viewer) {
+  v1::Track track;
+  track.set_id(record.id());
+  track.set_title(record.title());
+  track.set_artwork_url(record.artwork_url());
+  track.set_duration_ms(record.duration_ms());
+  track.set_genre(record.genre());
+  *track.mutable_created_at() = record.created_at();
+  track.set_downloadable(record.downloadable());
+
+  v1::Artist& artist = *track.mutable_artist();
+  artist.set_id(record.artist_user_id());
+  if (enrichment.artists) {
+    // An artist Users does not know keeps only its id.
+    if (auto it = enrichment.artists->find(record.artist_user_id());
+        it != enrichment.artists->end()) {
+      artist.set_username(it->second.username());
+      artist.set_display_name(it->second.display_name());
+      artist.set_avatar_url(it->second.avatar_url());
+    }
+  }
+  if (enrichment.like_counts) {
+    auto it = enrichment.like_counts->find(record.id());
+    track.mutable_stats()->set_likes_count(it == enrichment.like_counts->end() ? 0 : it->second);
+  }
+  if (enrichment.liked) {
+    track.mutable_viewer_state()->set_liked(enrichment.liked->contains(record.id()));
+  } else if (!IsSignedIn(viewer)) {
+    track.mutable_viewer_state()->set_liked(false);
+  }
+  return track;
+}
+
+twirp::Result<std::vector<std::int64_t>> DistinctTrackIds(const v1::GetTracksRequest& request) {
+  std::vector<std::int64_t> ids;
+  std::unordered_set<std::int64_t> seen;
+  for (const std::int64_t id : request.track_ids()) {
+    if (id < 1) return twirp::InvalidArgumentError("track_ids", "ids start at 1");
+    if (seen.insert(id).second) ids.push_back(id);
+  }
+  if (ids.size() > static_cast<std::size_t>(kMaxTrackIds)) {
+    return twirp::InvalidArgumentError(
+        "track_ids", "at most " + std::to_string(kMaxTrackIds) + " ids in one request");
+  }
+  return ids;
+}
+
+twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TrackAssembler::GetTracks(
+    twirp::Context& ctx, const v1::GetTracksRequest& request, const twirp::FieldMask& mask) {
+  const Viewer& viewer = request.viewer();
+  if (auto valid = ValidateViewer(viewer); !valid.ok()) co_return std::move(valid).error();
+  auto ids = DistinctTrackIds(request);
+  if (!ids.ok()) co_return std::move(ids).error();
+  v1::GetTracksResponse response;
+  if (ids->empty()) co_return response;
+
+  const twirp::CallOptions options = twirp::CallOptions::From(ctx);
+  tracks_v1::GetTracksRequest records_request;
+  records_request.mutable_track_ids()->Assign(ids->begin(), ids->end());
+  auto records = co_await upstreams_.track_metadata.GetTracks(records_request, options);
+  if (!records.ok()) co_return UpstreamFailure(kTrackMetadataUpstream, records.error());
+
+  // Only what the static rules leave visible is worth asking about.
+  std::vector<const TrackRecord*> candidates;
+  for (const TrackRecord& record : records->tracks()) {
+    if (StaticAccess(record, viewer) == Access::kVisible) candidates.push_back(&record);
+  }
+  std::vector<std::int64_t> candidate_ids;
+  std::vector<std::int64_t> artist_ids;
+  for (const TrackRecord* record : candidates) {
+    candidate_ids.push_back(record->id());
+    if (std::ranges::find(artist_ids, record->artist_user_id()) == artist_ids.end()) {
+      artist_ids.push_back(record->artist_user_id());
+    }
+  }
+  const FanoutPlan plan = PlanFanout(mask, viewer);
+  // A call with nothing to ask about is not made.
+  const auto if_needed = [](bool needed, std::vector<std::int64_t> asked) {
+    return needed ? std::move(asked) : std::vector<std::int64_t>();
+  };
+
+  using boost::asio::experimental::awaitable_operators::operator&&;
+  auto [blockers, artists, counts, liked] = co_await (
+      FindBlockers(viewer.user_id(), if_needed(plan.blockers, BlockCandidates(candidates, viewer)),
+                   options) &&
+      GetUsers(if_needed(plan.artists, artist_ids), options) &&
+      CountLikes(if_needed(plan.like_counts, candidate_ids), options) &&
+      GetLikedTracks(viewer.user_id(), if_needed(plan.liked, candidate_ids), options));
+
+  // The block rule cannot be applied without FindBlockers: fail rather than leak.
+  if (!blockers.ok()) co_return UpstreamFailure(kUsersUpstream, blockers.error());
+  const Blockers blocker_set(blockers->blocker_ids().begin(), blockers->blocker_ids().end());
+
+  Enrichment enrichment;
+  std::vector<std::string_view> degraded;
+  const auto degrade = [&degraded](std::string_view upstream) {
+    if (std::ranges::find(degraded, upstream) == degraded.end()) degraded.push_back(upstream);
+  };
+  if (plan.artists) {
+    if (artists.ok()) {
+      auto& by_id = enrichment.artists.emplace();
+      for (const users_v1::User& user : artists->users()) by_id.emplace(user.id(), user);
+    } else {
+      degrade(kUsersUpstream);
+    }
+  }
+  if (plan.like_counts) {
+    if (counts.ok()) {
+      enrichment.like_counts.emplace(counts->counts().begin(), counts->counts().end());
+    } else {
+      degrade(kLikesUpstream);
+    }
+  }
+  if (plan.liked) {
+    if (liked.ok()) {
+      enrichment.liked.emplace(liked->liked_track_ids().begin(), liked->liked_track_ids().end());
+    } else {
+      degrade(kLikesUpstream);
+    }
+  }
+
+  // TrackMetadata answers in the order asked, but the order is ours to keep.
+  std::unordered_map<std::int64_t, const TrackRecord*> by_id;
+  for (const TrackRecord* record : candidates) by_id.emplace(record->id(), record);
+  for (const std::int64_t id : *ids) {
+    auto it = by_id.find(id);
+    if (it == by_id.end() || CheckAccess(*it->second, viewer, blocker_set) != Access::kVisible) {
+      continue;
+    }
+    *response.add_tracks() = AssembleTrack(*it->second, enrichment, viewer);
+  }
+
+  if (!degraded.empty()) {
+    std::ranges::sort(degraded);
+    std::string value;
+    for (std::string_view upstream : degraded) {
+      if (!value.empty()) value += ",";
+      value += upstream;
+    }
+    if (auto set = ctx.SetResponseHeader("X-Degraded", std::move(value)); !set.ok()) {
+      co_return std::move(set).error();
+    }
+  }
+  co_return response;
+}
+
+twirp::Awaitable<twirp::Result<users_v1::GetUsersResponse>> TrackAssembler::GetUsers(
+    std::vector<std::int64_t> user_ids, twirp::CallOptions options) {
+  if (user_ids.empty()) co_return users_v1::GetUsersResponse();
+  users_v1::GetUsersRequest request;
+  request.mutable_user_ids()->Assign(user_ids.begin(), user_ids.end());
+  co_return co_await upstreams_.users.GetUsers(request, std::move(options));
+}
+
+twirp::Awaitable<twirp::Result<users_v1::FindBlockersResponse>> TrackAssembler::FindBlockers(
+    std::int64_t viewer_id, std::vector<std::int64_t> candidate_ids, twirp::CallOptions options) {
+  if (candidate_ids.empty()) co_return users_v1::FindBlockersResponse();
+  users_v1::FindBlockersRequest request;
+  request.set_user_id(viewer_id);
+  request.mutable_candidate_ids()->Assign(candidate_ids.begin(), candidate_ids.end());
+  co_return co_await upstreams_.users.FindBlockers(request, std::move(options));
+}
+
+twirp::Awaitable<twirp::Result<likes_v1::CountLikesResponse>> TrackAssembler::CountLikes(
+    std::vector<std::int64_t> track_ids, twirp::CallOptions options) {
+  if (track_ids.empty()) co_return likes_v1::CountLikesResponse();
+  likes_v1::CountLikesRequest request;
+  request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
+  co_return co_await upstreams_.likes.CountLikes(request, std::move(options));
+}
+
+twirp::Awaitable<twirp::Result<likes_v1::GetLikedTracksResponse>> TrackAssembler::GetLikedTracks(
+    std::int64_t viewer_id, std::vector<std::int64_t> track_ids, twirp::CallOptions options) {
+  if (track_ids.empty()) co_return likes_v1::GetLikedTracksResponse();
+  likes_v1::GetLikedTracksRequest request;
+  request.set_user_id(viewer_id);
+  request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
+  co_return co_await upstreams_.likes.GetLikedTracks(request, std::move(options));
+}
+
+}  // namespace vas::tracks

@@ -1,0 +1,91 @@
+// GetTracks: the Track aggregate built from the foundation services. One
+// TrackMetadata call, then in parallel only the calls the field mask and the
+// viewer need, each upstream at most once and batched; then the access rules
+// (access_policy.h) and the assembly, in the order asked.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "foundation/users/v1/users.pb.h"
+#include "vas/tracks/access_policy.h"
+#include "vas/tracks/upstreams.h"
+#include "twirpcpp/awaitable.h"
+#include "twirpcpp/context.h"
+#include "twirpcpp/field_mask.h"
+#include "twirpcpp/result.h"
+#include "vas/tracks/v1/tracks.pb.h"
+
+namespace vas::tracks {
+
+// The most ids one GetTracks asks for, as the foundation services accept.
+inline constexpr int kMaxTrackIds = 500;
+
+// Which calls after TrackMetadata a GetTracks needs.
+struct FanoutPlan {
+  bool artists = false;       // Users.GetUsers: artist profile fields
+  bool like_counts = false;   // Likes.CountLikes: stats
+  bool liked = false;         // Likes.GetLikedTracks: viewer_state (signed-in viewers)
+  bool blockers = false;      // Users.FindBlockers: the block rule (signed-in viewers)
+
+  friend bool operator==(const FanoutPlan&, const FanoutPlan&) = default;
+};
+
+// `mask` is over GetTracksResponse ("tracks.artist.username"). The artist's id
+// comes with the track record, so "tracks.artist.id" alone needs no GetUsers.
+// An anonymous viewer has liked nothing and is blocked by nobody: no call.
+FanoutPlan PlanFanout(const twirp::FieldMask& mask, const Viewer& viewer);
+
+// What the parallel calls brought; nullopt when a call was not made or failed,
+// which leaves its part of the aggregate unset.
+struct Enrichment {
+  std::optional<std::map<std::int64_t, ::foundation::users::v1::User>> artists;
+  std::optional<std::map<std::int64_t, std::int64_t>> like_counts;
+  std::optional<std::set<std::int64_t>> liked;
+};
+
+// The aggregate of one record the viewer may see. Fields of the record are
+// always set (the server trims the response to the mask); artist profile, stats
+// and viewer_state only as far as `enrichment` has them. An anonymous viewer's
+// viewer_state says "not liked" without a call.
+v1::Track AssembleTrack(const TrackRecord& record, const Enrichment& enrichment,
+                        const Viewer& viewer);
+
+class TrackAssembler {
+ public:
+  explicit TrackAssembler(Upstreams upstreams) : upstreams_(std::move(upstreams)) {}
+
+  // The visible tracks of request.track_ids, each once, in the order first
+  // asked. The request deadline is passed on to every upstream call. A failed
+  // TrackMetadata or FindBlockers call fails the request (unavailable): never a
+  // response that might show a hidden track. A failed optional call (GetUsers,
+  // CountLikes, GetLikedTracks) leaves its fields unset and names its upstream in
+  // the X-Degraded response header ("likes", "users", "likes,users").
+  twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> GetTracks(
+      twirp::Context& ctx, const v1::GetTracksRequest& request, const twirp::FieldMask& mask);
+
+ private:
+  // The parallel calls. Each takes its arguments by value (they live in its own
+  // frame) and answers an empty response without a call when it has nothing to ask.
+  twirp::Awaitable<twirp::Result<::foundation::users::v1::GetUsersResponse>> GetUsers(
+      std::vector<std::int64_t> user_ids, twirp::CallOptions options);
+  twirp::Awaitable<twirp::Result<::foundation::users::v1::FindBlockersResponse>> FindBlockers(
+      std::int64_t viewer_id, std::vector<std::int64_t> candidate_ids, twirp::CallOptions options);
+  twirp::Awaitable<twirp::Result<::foundation::likes::v1::CountLikesResponse>> CountLikes(
+      std::vector<std::int64_t> track_ids, twirp::CallOptions options);
+  twirp::Awaitable<twirp::Result<::foundation::likes::v1::GetLikedTracksResponse>> GetLikedTracks(
+      std::int64_t viewer_id, std::vector<std::int64_t> track_ids, twirp::CallOptions options);
+
+  Upstreams upstreams_;
+};
+
+// request.track_ids as GetTracks asks TrackMetadata for them: each id once, in
+// the order first asked; invalid_argument (argument "track_ids") for more than
+// kMaxTrackIds distinct ids or an id below 1.
+twirp::Result<std::vector<std::int64_t>> DistinctTrackIds(const v1::GetTracksRequest& request);
+
+}  // namespace vas::tracks

@@ -1,0 +1,425 @@
+// The reference system end to end, as the app sees it: `reference-system` (or,
+// where a service must go down on its own, the five executables) on free ports
+// with a fresh data dir, driven over HTTP through the mobile BFF. The upstream
+// calls each request causes are read from the foundation services' /metrics.
+#include <catch2/catch.hpp>
+
+#include <dirent.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "child_process.h"
+#include "raw_http_client.h"
+#include "seed/seed.h"
+#include "temp_dir.h"
+
+namespace seed = foundation::seed;
+using domain_test::ChildProcess;
+using domain_test::TempDir;
+using nlohmann::json;
+using twirp::testing::BuildRequest;
+using twirp::testing::HttpResponse;
+using twirp::testing::RoundTrip;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::string_view kUsers = "foundation.users.v1.Users";
+constexpr std::string_view kTrackMetadata = "foundation.tracks.v1.TrackMetadata";
+constexpr std::string_view kLikes = "foundation.likes.v1.Likes";
+
+std::uint16_t PortOf(const std::string& url) {
+  return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+}
+
+// Where each service listens, by executable name.
+using Ports = std::map<std::string, std::uint16_t>;
+
+// Reads "NAME listening on URL" lines until `last` (a line, or the service
+// whose listening line ends the wait).
+Ports ReadPorts(ChildProcess& process, const std::string& last) {
+  Ports ports;
+  while (true) {
+    auto line = process.ReadLine(30s);
+    REQUIRE(line);
+    if (*line == last) return ports;
+    const auto at = line->find(" listening on ");
+    if (at != std::string::npos) {
+      const std::string name = line->substr(0, at);
+      ports[name] = PortOf(*line);
+      if (name == last) return ports;
+    }
+  }
+}
+
+// reference-system on free ports (--base-port 0) over `data_dir`.
+class ReferenceSystem {
+ public:
+  explicit ReferenceSystem(const std::string& data_dir)
+      : process_({REFERENCE_SYSTEM_BIN, "--base-port", "0", "--data-dir", data_dir}) {
+    ports_ = ReadPorts(process_, "reference-system ready");
+    REQUIRE(ports_.size() == 5);
+  }
+  std::uint16_t port(const std::string& name) const { return ports_.at(name); }
+  ChildProcess& process() { return process_; }
+  // SIGTERM; the launcher's exit code.
+  std::optional<int> Stop() { return process_.Stop(30s); }
+
+ private:
+  ChildProcess process_;
+  Ports ports_;
+};
+
+// The app's view: requests to the mobile BFF.
+struct App {
+  std::uint16_t port;
+
+  HttpResponse Send(std::string_view method, const std::string& target,
+                    std::vector<std::string> headers = {}) const {
+    auto response = RoundTrip(port, BuildRequest(method, target, headers, ""));
+    REQUIRE(response);
+    return *response;
+  }
+  HttpResponse Get(const std::string& target, std::vector<std::string> headers = {}) const {
+    return Send("GET", target, std::move(headers));
+  }
+  // The ids of the cards a feed request shows.
+  std::vector<std::int64_t> FeedIds(const std::string& ids, std::vector<std::string> headers = {}) const {
+    const HttpResponse response = Get("/mobile/v1/tracks?ids=" + ids, std::move(headers));
+    REQUIRE(response.status == 200);
+    std::vector<std::int64_t> out;
+    const json body = json::parse(response.body);
+    for (const json& card : body.at("cards")) out.push_back(card.at("id"));
+    return out;
+  }
+  int ScreenStatus(std::int64_t track, std::vector<std::string> headers = {}) const {
+    return Get("/mobile/v1/tracks/" + std::to_string(track), std::move(headers)).status;
+  }
+};
+
+std::string Bearer(std::string_view token) { return "Authorization: Bearer " + std::string(token); }
+const std::string kAlice = Bearer(seed::kDemoUsers[0].token);
+const std::string kBob = Bearer(seed::kDemoUsers[1].token);
+
+// Requests per (service, method) a foundation service has answered, whatever
+// their outcome, from its /metrics.
+class CallCounts {
+ public:
+  using Counts = std::map<std::pair<std::string, std::string>, std::uint64_t>;
+
+  explicit CallCounts(std::vector<std::uint16_t> ports) : ports_(std::move(ports)) {}
+
+  Counts Scrape() const {
+    Counts counts;
+    for (std::uint16_t port : ports_) {
+      auto response = RoundTrip(port, BuildRequest("GET", "/metrics", {}, ""));
+      REQUIRE(response);
+      REQUIRE(response->status == 200);
+      std::istringstream lines(response->body);
+      std::string line;
+      while (std::getline(lines, line)) {
+        if (!line.starts_with("twirp_server_requests_total{service=\"")) continue;
+        const auto service_end = line.find('"', 37);
+        const std::string service = line.substr(37, service_end - 37);
+        const auto method_start = line.find("method=\"") + 8;
+        const std::string method = line.substr(method_start, line.find('"', method_start) - method_start);
+        counts[{service, method}] += std::stoull(line.substr(line.rfind(' ') + 1));
+      }
+    }
+    return counts;
+  }
+
+  // The calls made while `request` ran.
+  template <class F>
+  Counts During(F&& request) const {
+    const Counts before = Scrape();
+    request();
+    Counts delta = Scrape();
+    for (auto& [key, count] : delta) {
+      const auto it = before.find(key);
+      if (it != before.end()) count -= it->second;
+    }
+    return delta;
+  }
+
+ private:
+  std::vector<std::uint16_t> ports_;
+};
+
+std::uint64_t Of(const CallCounts::Counts& counts, std::string_view service, std::string_view method) {
+  const auto it = counts.find({std::string(service), std::string(method)});
+  return it == counts.end() ? 0 : it->second;
+}
+
+CallCounts FoundationCounts(const ReferenceSystem& system) {
+  return CallCounts({system.port("foundation-users"), system.port("foundation-tracks"),
+                     system.port("foundation-likes")});
+}
+
+// The child of `parent` running `binary_name`, from /proc.
+std::optional<pid_t> ChildPid(pid_t parent, const std::string& binary_name) {
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return std::nullopt;
+  std::optional<pid_t> found;
+  while (dirent* entry = readdir(proc)) {
+    const std::string pid = entry->d_name;
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat("/proc/" + pid + "/stat");
+    std::string text;
+    std::getline(stat, text);
+    const auto paren = text.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(text.substr(paren + 2));
+    char state;
+    pid_t ppid = 0;
+    fields >> state >> ppid;
+    if (ppid != parent) continue;
+    std::ifstream cmdline("/proc/" + pid + "/cmdline");
+    std::string argv0;
+    std::getline(cmdline, argv0, '\0');
+    if (argv0.ends_with("/" + binary_name)) {
+      found = std::stoi(pid);
+      break;
+    }
+  }
+  closedir(proc);
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("Feed cards fetch only what a card shows: Likes.CountLikes, Users.GetUsers, no viewer state",
+          "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const App app{system.port("mobile-bff")};
+  const CallCounts calls = FoundationCounts(system);
+
+  HttpResponse feed;
+  auto anonymous = calls.During([&] { feed = app.Get("/mobile/v1/tracks?ids=1,5,6,7"); });
+  REQUIRE(feed.status == 200);
+  CHECK(feed.Header("Content-Type") == "application/json");
+  const json cards = json::parse(feed.body).at("cards");
+  REQUIRE(cards.size() == 4);
+  for (const json& card : cards) {
+    std::set<std::string> keys;
+    for (const auto& [key, value] : card.items()) keys.insert(key);
+    CHECK(keys == std::set<std::string>{"id", "title", "artworkUrl", "artistUsername", "likesCount"});
+  }
+  CHECK(cards[0].at("id") == seed::kPlainTrack);
+  CHECK(cards[0].at("likesCount") == seed::kPlainTrackLikes);
+  CHECK(Of(anonymous, kTrackMetadata, "GetTracks") == 1);
+  CHECK(Of(anonymous, kUsers, "GetUsers") == 1);
+  CHECK(Of(anonymous, kLikes, "CountLikes") == 1);
+  CHECK(Of(anonymous, kLikes, "GetLikedTracks") == 0);
+  CHECK(Of(anonymous, kUsers, "FindBlockers") == 0);
+  CHECK(Of(anonymous, kUsers, "Authenticate") == 0);
+
+  // Signed in: one Authenticate (the BFF) and one FindBlockers (the VAS's block
+  // rule), still no viewer state.
+  auto signed_in = calls.During([&] { CHECK(app.FeedIds("1,5,6,7", {kBob}).size() == 4); });
+  CHECK(Of(signed_in, kUsers, "Authenticate") == 1);
+  CHECK(Of(signed_in, kUsers, "FindBlockers") == 1);
+  CHECK(Of(signed_in, kUsers, "GetUsers") == 1);
+  CHECK(Of(signed_in, kLikes, "CountLikes") == 1);
+  CHECK(Of(signed_in, kLikes, "GetLikedTracks") == 0);
+
+  // The track screen wants everything, viewer state included.
+  HttpResponse screen;
+  auto full = calls.During([&] { screen = app.Get("/mobile/v1/tracks/1", {kAlice}); });
+  REQUIRE(screen.status == 200);
+  const json track = json::parse(screen.body).at("track");
+  CHECK(track.at("title").is_string());
+  CHECK(track.at("artist").at("displayName").is_string());
+  CHECK(track.at("likesCount") == seed::kPlainTrackLikes);
+  CHECK(track.at("likedByViewer") == true);  // alice likes track 1
+  CHECK(track.at("downloadable") == true);
+  CHECK(Of(full, kLikes, "GetLikedTracks") == 1);
+  CHECK(Of(full, kLikes, "CountLikes") == 1);
+
+  // Too many ids: refused before any upstream call.
+  std::string ids = "1";
+  for (int i = 2; i <= 101; ++i) ids += "," + std::to_string(i);
+  HttpResponse too_many;
+  auto refused = calls.During([&] { too_many = app.Get("/mobile/v1/tracks?ids=" + ids); });
+  CHECK(too_many.status == 400);
+  CHECK(json::parse(too_many.body).at("error").at("code") == "invalid_argument");
+  CHECK(Of(refused, kTrackMetadata, "GetTracks") == 0);
+  CHECK(app.Get("/mobile/v1/tracks?ids=1,x").status == 400);
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("Access rules reach the app through the VAS: geoblock, private track, blocked artist",
+          "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const App app{system.port("mobile-bff")};
+
+  // Track 3 is blocked in DE only.
+  CHECK(app.ScreenStatus(seed::kGeoblockedTrack, {"X-Country: DE"}) == 404);
+  CHECK(app.ScreenStatus(seed::kGeoblockedTrack, {"X-Country: de"}) == 404);
+  CHECK(app.ScreenStatus(seed::kGeoblockedTrack, {"X-Country: FR"}) == 200);
+  CHECK(app.ScreenStatus(seed::kGeoblockedTrack) == 200);
+  CHECK(app.FeedIds("1,3,5", {"X-Country: DE"}) == std::vector<std::int64_t>{1, 5});
+  CHECK(app.ScreenStatus(seed::kGeoblockedTrack, {"X-Country: Germany"}) == 400);
+
+  // Track 2 is private, by alice: hidden from bob and anonymous viewers unless
+  // they have its share link.
+  CHECK(app.ScreenStatus(seed::kPrivateTrack, {kAlice}) == 200);
+  CHECK(app.ScreenStatus(seed::kPrivateTrack, {kBob}) == 404);
+  CHECK(app.ScreenStatus(seed::kPrivateTrack) == 404);
+  CHECK(app.Get("/mobile/v1/tracks/2?secret=" + seed::SecretToken(seed::kPrivateTrack), {kBob}).status == 200);
+  CHECK(app.FeedIds("1,2", {kBob}) == std::vector<std::int64_t>{1});
+  CHECK(app.FeedIds("1,2", {kAlice}) == std::vector<std::int64_t>{1, 2});
+
+  // Track 4's artist has blocked bob.
+  CHECK(app.ScreenStatus(seed::kBlockedArtistTrack, {kBob}) == 404);
+  CHECK(app.ScreenStatus(seed::kBlockedArtistTrack, {kAlice}) == 200);
+  CHECK(app.FeedIds("4,5", {kBob}) == std::vector<std::int64_t>{5});
+
+  // Unknown ids, bad tokens, unknown routes.
+  CHECK(app.ScreenStatus(seed::kTrackCount + 1) == 404);
+  const HttpResponse bad_token = app.Get("/mobile/v1/tracks/1", {Bearer("not-a-token")});
+  CHECK(bad_token.status == 401);
+  CHECK(bad_token.Header("WWW-Authenticate") == "Bearer");
+  CHECK(app.Get("/mobile/v1/nothing").status == 404);
+  CHECK(app.Send("PUT", "/mobile/v1/tracks/1").status == 405);
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("A like on a track the viewer may not see is refused with 404 and never reaches Likes",
+          "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const App app{system.port("mobile-bff")};
+  const CallCounts calls = FoundationCounts(system);
+
+  auto refused = calls.During([&] {
+    CHECK(app.Send("POST", "/mobile/v1/tracks/4/like", {kBob}).status == 404);  // blocked artist
+    CHECK(app.Send("POST", "/mobile/v1/tracks/2/like", {kBob}).status == 404);  // private
+    CHECK(app.Send("POST", "/mobile/v1/tracks/3/like", {kBob, "X-Country: DE"}).status == 404);
+    CHECK(app.Send("DELETE", "/mobile/v1/tracks/4/like", {kBob}).status == 404);
+    const HttpResponse anonymous = app.Send("POST", "/mobile/v1/tracks/1/like");
+    CHECK(anonymous.status == 401);
+    CHECK(json::parse(anonymous.body).at("error").at("code") == "unauthenticated");
+  });
+  CHECK(Of(refused, kLikes, "Like") == 0);
+  CHECK(Of(refused, kLikes, "Unlike") == 0);
+
+  auto liked = calls.During([&] {
+    const HttpResponse response = app.Send("POST", "/mobile/v1/tracks/5/like", {kBob});
+    REQUIRE(response.status == 200);
+    CHECK(json::parse(response.body) == json{{"trackId", 5}, {"liked", true}, {"changed", true}});
+  });
+  CHECK(Of(liked, kLikes, "Like") == 1);
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("Likes survive a restart of the system on the same data dir", "[domain]") {
+  TempDir dir;
+  const auto likes_count = [](const App& app, std::int64_t track) -> json {
+    const HttpResponse response = app.Get("/mobile/v1/tracks/" + std::to_string(track), {kBob});
+    REQUIRE(response.status == 200);
+    return json::parse(response.body).at("track");
+  };
+  {
+    ReferenceSystem system(dir.File("data"));
+    const App app{system.port("mobile-bff")};
+    CHECK(likes_count(app, seed::kNotDownloadableTrack).at("likesCount") == 0);
+    REQUIRE(app.Send("POST", "/mobile/v1/tracks/5/like", {kBob}).status == 200);
+    // Liking again changes nothing.
+    CHECK(json::parse(app.Send("POST", "/mobile/v1/tracks/5/like", {kBob}).body).at("changed") == false);
+    CHECK(system.Stop() == 0);
+  }
+  ReferenceSystem system(dir.File("data"));
+  const App app{system.port("mobile-bff")};
+  const json track = likes_count(app, seed::kNotDownloadableTrack);
+  CHECK(track.at("likesCount") == 1);
+  CHECK(track.at("likedByViewer") == true);
+  // The seed was not written again over the existing databases: alice's likes too are as before.
+  CHECK(likes_count(app, seed::kPlainTrack).at("likesCount") == seed::kPlainTrackLikes);
+  const HttpResponse unlike = app.Send("DELETE", "/mobile/v1/tracks/5/like", {kBob});
+  CHECK(unlike.status == 200);
+  CHECK(json::parse(unlike.body).at("changed") == true);
+  CHECK(likes_count(app, seed::kNotDownloadableTrack).at("likesCount") == 0);
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("With Likes down the feed renders without counts and a like is 503", "[domain]") {
+  // The services one by one, so that Likes alone can be stopped.
+  TempDir dir;
+  const std::string data = dir.File("data");
+  const auto foundation = [&](const char* binary) {
+    return std::vector<std::string>{binary, "--listen", "127.0.0.1:0", "--data-dir", data, "--seed"};
+  };
+  ChildProcess users(foundation(FOUNDATION_USERS_BIN));
+  ChildProcess tracks(foundation(FOUNDATION_TRACKS_BIN));
+  ChildProcess likes(foundation(FOUNDATION_LIKES_BIN));
+  const std::string url = "http://127.0.0.1:";
+  const std::string users_url = url + std::to_string(ReadPorts(users, "foundation-users").at("foundation-users"));
+  const std::string tracks_url = url + std::to_string(ReadPorts(tracks, "foundation-tracks").at("foundation-tracks"));
+  const std::string likes_url = url + std::to_string(ReadPorts(likes, "foundation-likes").at("foundation-likes"));
+  ChildProcess vas({VAS_TRACKS_BIN, "--listen", "127.0.0.1:0", "--track-metadata-url", tracks_url,
+                    "--likes-url", likes_url, "--users-url", users_url, "--upstream-timeout-ms", "3000"});
+  const std::string vas_url = url + std::to_string(ReadPorts(vas, "vas-tracks").at("vas-tracks"));
+  ChildProcess bff({MOBILE_BFF_BIN, "--listen", "127.0.0.1:0", "--tracks-url", vas_url,
+                    "--users-url", users_url});
+  const App app{ReadPorts(bff, "mobile-bff").at("mobile-bff")};
+
+  CHECK(json::parse(app.Get("/mobile/v1/tracks?ids=1").body).at("cards")[0].contains("likesCount"));
+  REQUIRE(likes.Stop(10s) == 0);
+
+  const HttpResponse feed = app.Get("/mobile/v1/tracks?ids=1,5,6", {kBob});
+  REQUIRE(feed.status == 200);
+  CHECK(feed.Header("X-Degraded") == "likes");
+  const json body = json::parse(feed.body);
+  CHECK(body.at("degraded") == json::array({"likes"}));
+  REQUIRE(body.at("cards").size() == 3);
+  for (const json& card : body.at("cards")) {
+    CHECK_FALSE(card.contains("likesCount"));
+    CHECK(card.at("title").is_string());
+    CHECK(card.at("artistUsername").is_string());
+  }
+  const HttpResponse screen = app.Get("/mobile/v1/tracks/1", {kBob});
+  REQUIRE(screen.status == 200);
+  CHECK_FALSE(json::parse(screen.body).at("track").contains("likesCount"));
+
+  const HttpResponse like = app.Send("POST", "/mobile/v1/tracks/5/like", {kBob});
+  CHECK(like.status == 503);
+  CHECK(json::parse(like.body).at("error").at("code") == "unavailable");
+  // Access rules still apply first: a hidden track stays 404, not 503.
+  CHECK(app.Send("POST", "/mobile/v1/tracks/4/like", {kBob}).status == 404);
+
+  CHECK(bff.Stop(10s) == 0);
+  CHECK(vas.Stop(10s) == 0);
+  CHECK(tracks.Stop(10s) == 0);
+  CHECK(users.Stop(10s) == 0);
+}
+
+TEST_CASE("When a service dies the launcher stops the others and exits non-zero", "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const std::uint16_t bff_port = system.port("mobile-bff");
+  const auto likes = ChildPid(system.process().pid(), "foundation-likes");
+  REQUIRE(likes);
+  REQUIRE(kill(*likes, SIGKILL) == 0);
+  // The launcher notices on its own and exits: its stdout closes.
+  while (system.process().ReadLine(30s)) {
+  }
+  const auto code = system.process().Stop(30s);
+  REQUIRE(code);
+  CHECK(*code != 0);
+  // The BFF is gone with it.
+  CHECK_FALSE(RoundTrip(bff_port, BuildRequest("GET", "/metrics", {}, "")));
+}
