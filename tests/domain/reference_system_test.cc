@@ -260,6 +260,36 @@ TEST_CASE("Feed cards fetch only what a card shows: Likes.CountLikes, Users.GetU
   CHECK(system.Stop() == 0);
 }
 
+TEST_CASE("A title and artwork mask sent to the Tracks VAS calls neither Likes nor Users", "[domain]") {
+  // What a lighter card than the app's (which shows likes) costs: the mask alone
+  // decides the fanout. Sent as a Twirp JSON client would, the mask in its proto3
+  // JSON string form.
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const CallCounts calls = FoundationCounts(system);
+  HttpResponse response;
+  auto counts = calls.During([&] {
+    auto answered = RoundTrip(
+        system.port("vas-tracks"),
+        BuildRequest("POST", "/twirp/vas.tracks.v1.Tracks/GetTracks", {"Content-Type: application/json"},
+                     R"({"track_ids":["1","5","6"],"field_mask":"tracks.id,tracks.title,tracks.artworkUrl"})"));
+    REQUIRE(answered);
+    response = *answered;
+  });
+  REQUIRE(response.status == 200);
+  const json tracks = json::parse(response.body).at("tracks");
+  REQUIRE(tracks.size() == 3);
+  CHECK(tracks[0].at("title").get<std::string>() != "");
+  CHECK(tracks[0].at("artist").is_null());  // trimmed: written as unset (§3.2)
+  CHECK(Of(counts, kTrackMetadata, "GetTracks") == 1);
+  for (const auto& [key, count] : counts) {
+    if (key.first == kLikes || key.first == kUsers) {
+      CHECK(count == 0);
+    }
+  }
+  CHECK(system.Stop() == 0);
+}
+
 TEST_CASE("Access rules reach the app through the VAS: geoblock, private track, blocked artist",
           "[domain]") {
   TempDir dir;
