@@ -96,6 +96,8 @@ std::optional<std::string> Router::DecodePath(std::string_view target) {
     target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
   }
   if (target.empty() || target.front() != '/') return std::nullopt;
+  // The common case: nothing to decode, one copy instead of one append per byte.
+  if (target.find('%') == std::string_view::npos) return std::string(target);
   std::string path;
   path.reserve(target.size());
   for (std::size_t i = 0; i < target.size(); ++i) {
