@@ -1,0 +1,104 @@
+// JSON against protobuf for the Tracks VAS's Track aggregate: encoding (as the
+// server writes a response, with its default JSON options) and decoding (as a
+// client reads one), for one track and for a 50-track GetTracksResponse.
+// Protobuf encoding is the baseline, measured in the same run.
+//
+//   codec-bench [--seconds S]   (time per case, default 1)
+//
+// Prints one line per case: "case=<name> ns=<per op> bytes=<encoded size>".
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+
+#include "twirpcpp/codec.h"
+#include "vas/tracks/v1/tracks.pb.h"
+
+namespace {
+
+using vas::tracks::v1::GetTracksResponse;
+using vas::tracks::v1::Track;
+
+constexpr int kTracksPerResponse = 50;
+
+void FillTrack(Track& track, int i) {
+  track.set_id(1000 + i);
+  track.set_title("Track number " + std::to_string(i) + " (extended mix)");
+  track.set_artwork_url("https://i1.sndcdn.com/artworks-" + std::to_string(i) + "-t500x500.jpg");
+  track.set_duration_ms(180000 + i * 1000);
+  track.set_genre("electronic");
+  track.mutable_created_at()->set_seconds(1700000000 + i * 3600);
+  track.set_downloadable(i % 3 == 0);
+  track.mutable_artist()->set_id(70 + i);
+  track.mutable_artist()->set_username("artist-" + std::to_string(i));
+  track.mutable_artist()->set_display_name("Artist " + std::to_string(i));
+  track.mutable_artist()->set_avatar_url("https://i1.sndcdn.com/avatars-" + std::to_string(i) + ".jpg");
+  track.mutable_stats()->set_likes_count(1200 + i);
+  track.mutable_viewer_state()->set_liked(i % 2 == 0);
+}
+
+// Mean nanoseconds per call of `body`, run for about `seconds`.
+double Measure(double seconds, const std::function<std::size_t()>& body) {
+  using Clock = std::chrono::steady_clock;
+  static volatile std::size_t sink = 0;  // keeps the work observable
+  for (int i = 0; i < 20; ++i) sink = sink + body();
+  long iterations = 0;
+  const auto start = Clock::now();
+  const auto budget = std::chrono::duration<double>(seconds);
+  auto elapsed = Clock::duration::zero();
+  do {
+    for (int i = 0; i < 20; ++i) sink = sink + body();
+    iterations += 20;
+    elapsed = Clock::now() - start;
+  } while (elapsed < budget);
+  return std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(iterations);
+}
+
+std::string MustEncode(const google::protobuf::Message& message, twirp::Encoding encoding) {
+  auto out = twirp::Encode(message, encoding);
+  if (!out.ok()) {
+    std::fprintf(stderr, "codec-bench: encode failed: %s\n", out.error().msg().c_str());
+    std::exit(1);
+  }
+  return std::move(out).value();
+}
+
+template <class M>
+void Run(const char* what, const M& message, double seconds) {
+  for (auto encoding : {twirp::Encoding::kProtobuf, twirp::Encoding::kJson}) {
+    const char* codec = encoding == twirp::Encoding::kJson ? "json" : "protobuf";
+    const std::string encoded = MustEncode(message, encoding);
+    const double encode_ns = Measure(seconds, [&] { return MustEncode(message, encoding).size(); });
+    std::printf("case=%s.encode.%s ns=%.1f bytes=%zu\n", what, codec, encode_ns, encoded.size());
+    M decoded;
+    const double decode_ns = Measure(seconds, [&] {
+      if (!twirp::Decode(encoded, encoding, decoded).ok()) std::abort();
+      return decoded.ByteSizeLong();
+    });
+    std::printf("case=%s.decode.%s ns=%.1f bytes=%zu\n", what, codec, decode_ns, encoded.size());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 1.0;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+      seconds = std::atof(argv[++i]);
+    } else {
+      std::fprintf(stderr, "usage: %s [--seconds S]\n", argv[0]);
+      return 2;
+    }
+  }
+  Track track;
+  FillTrack(track, 7);
+  GetTracksResponse response;
+  for (int i = 0; i < kTracksPerResponse; ++i) FillTrack(*response.add_tracks(), i);
+
+  Run("track", track, seconds);
+  Run("tracks50", response, seconds);
+  return 0;
+}
