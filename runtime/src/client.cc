@@ -175,7 +175,7 @@ struct Client::Impl {
   std::unique_ptr<OwnedLoop> loop;
   net::any_io_executor executor;
   std::shared_ptr<Transport> transport;
-  std::shared_ptr<detail::PooledTransport> pool;  // when transport is ours
+  std::shared_ptr<internal::PooledTransport> pool;  // when transport is ours
   std::vector<Interceptor> interceptors;          // the non-empty ones
 
   Awaitable<Result<void>> Send(Context& ctx, const google::protobuf::Message& request,
@@ -211,7 +211,7 @@ Result<std::shared_ptr<Client>> Client::Create(boost::asio::any_io_executor exec
   if (options.transport) {
     impl->transport = options.transport;
   } else {
-    detail::HttpTransportOptions pool_options;
+    internal::HttpTransportOptions pool_options;
     pool_options.host = impl->url.host;
     pool_options.port = impl->url.port;
     pool_options.host_header = impl->url.host_header;
@@ -219,7 +219,7 @@ Result<std::shared_ptr<Client>> Client::Create(boost::asio::any_io_executor exec
     pool_options.connect_timeout = options.connect_timeout;
     pool_options.max_response_bytes = options.max_response_bytes;
     pool_options.idle_timeout = options.idle_timeout;
-    impl->pool = detail::MakeHttpTransport(executor, std::move(pool_options));
+    impl->pool = internal::MakeHttpTransport(executor, std::move(pool_options));
     impl->transport = impl->pool;
   }
   impl->options = std::move(options);
@@ -378,7 +378,7 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
   if (http_response.status != 200) {
     // §6.3-6.12: redirects are not followed; every non-200 is an error.
     // "" reason: Go quotes net/http's StatusText, not the phrase received.
-    co_return fail(detail::ErrorFromHttpResponse(http_response.status, "",
+    co_return fail(internal::ErrorFromHttpResponse(http_response.status, "",
                                                  http_response.body,
                                                  http_response.Header("Location").value_or("")));
   }

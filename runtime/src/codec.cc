@@ -40,14 +40,14 @@ Result<std::string> EncodeJson(const google::protobuf::Message& message, const J
   // json_util's output is already right for the common case; only messages with
   // unset message fields (under emit_unpopulated) or multi-entry maps are
   // re-shaped (§3.2-3.4).
-  if (!detail::NeedsGoJsonFix(message, json)) return out;
-  return detail::FixToGoJson(message, out, json);
+  if (!internal::NeedsGoJsonFix(message, json)) return out;
+  return internal::FixToGoJson(message, out, json);
 }
 
 Result<void> DecodeJson(std::string_view body, google::protobuf::Message& message) {
   // §2.7-2.8: the first JSON value only (what encoding/json's Decoder hands to
   // protojson), which must be an object; trailing bytes are never looked at.
-  Result<std::size_t> end = detail::CheckGoJsonInput(body, *message.GetDescriptor());
+  Result<std::size_t> end = internal::CheckGoJsonInput(body, *message.GetDescriptor());
   if (!end.ok()) return std::move(end).error();
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;  // §3.7

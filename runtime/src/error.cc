@@ -95,9 +95,9 @@ std::string Error::ToJson() const {
   std::string out;
   out.reserve(32 + msg.size());
   out += "{\"code\":";
-  detail::AppendGoJsonString(out, CodeString(code_));
+  internal::AppendGoJsonString(out, CodeString(code_));
   out += ",\"msg\":";
-  detail::AppendGoJsonString(out, msg);
+  internal::AppendGoJsonString(out, msg);
   if (!meta_.empty()) {
     // meta_ is ordered by byte-wise key comparison, which is the order
     // encoding/json sorts map keys in.
@@ -106,9 +106,9 @@ std::string Error::ToJson() const {
     for (const auto& [key, value] : meta_) {
       if (!first) out.push_back(',');
       first = false;
-      detail::AppendGoJsonString(out, key);
+      internal::AppendGoJsonString(out, key);
       out.push_back(':');
-      detail::AppendGoJsonString(out, value);
+      internal::AppendGoJsonString(out, value);
     }
     out.push_back('}');
   }

@@ -6,7 +6,7 @@
 
 #include "json_text.h"
 
-namespace twirp::detail {
+namespace twirp::internal {
 namespace {
 
 // Go's twerrJSON after json.Decoder.Decode with DisallowUnknownFields.
@@ -219,4 +219,4 @@ Error ErrorFromHttpResponse(int status, std::string_view reason_phrase, std::str
   return error;
 }
 
-}  // namespace twirp::detail
+}  // namespace twirp::internal

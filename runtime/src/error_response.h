@@ -6,7 +6,7 @@
 
 #include "twirpcpp/error.h"
 
-namespace twirp::detail {
+namespace twirp::internal {
 
 // The error a Go client reports for a non-200 response (twirp-wire.md §6.5-6.11).
 // `reason_phrase` is quoted in intermediary messages; pass "" to use Go's
@@ -20,4 +20,4 @@ Error ErrorFromHttpResponse(int status, std::string_view reason_phrase, std::str
 // Go's net/http StatusText: "Found" for 302, "" for statuses Go does not know.
 std::string_view GoStatusText(int status);
 
-}  // namespace twirp::detail
+}  // namespace twirp::internal

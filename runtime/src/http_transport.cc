@@ -27,7 +27,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-namespace twirp::detail {
+namespace twirp::internal {
 namespace {
 
 namespace net = boost::asio;
@@ -404,4 +404,4 @@ std::shared_ptr<PooledTransport> MakeHttpTransport(boost::asio::any_io_executor 
   return std::make_shared<HttpTransport>(std::move(executor), std::move(options));
 }
 
-}  // namespace twirp::detail
+}  // namespace twirp::internal

@@ -11,7 +11,7 @@
 
 #include "twirpcpp/client.h"
 
-namespace twirp::detail {
+namespace twirp::internal {
 
 struct HttpTransportOptions {
   std::string host;         // name or address, without brackets
@@ -35,4 +35,4 @@ class PooledTransport : public Transport {
 std::shared_ptr<PooledTransport> MakeHttpTransport(boost::asio::any_io_executor executor,
                                                    HttpTransportOptions options);
 
-}  // namespace twirp::detail
+}  // namespace twirp::internal

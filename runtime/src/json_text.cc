@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-namespace twirp::detail {
+namespace twirp::internal {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
@@ -333,4 +333,4 @@ bool JsonCursor::SkipValue(int depth) {
   }
 }
 
-}  // namespace twirp::detail
+}  // namespace twirp::internal

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace twirp::detail {
+namespace twirp::internal {
 
 inline constexpr char32_t kReplacementChar = 0xFFFD;
 
@@ -68,4 +68,4 @@ class JsonCursor {
   std::size_t pos_ = 0;
 };
 
-}  // namespace twirp::detail
+}  // namespace twirp::internal

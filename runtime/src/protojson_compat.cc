@@ -12,7 +12,7 @@
 
 #include "json_text.h"
 
-namespace twirp::detail {
+namespace twirp::internal {
 namespace {
 
 namespace pb = google::protobuf;
@@ -354,4 +354,4 @@ Result<std::size_t> CheckGoJsonInput(std::string_view body, const pb::Descriptor
   return InputChecker(body).Run(type);
 }
 
-}  // namespace twirp::detail
+}  // namespace twirp::internal

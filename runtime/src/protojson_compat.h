@@ -13,7 +13,7 @@
 #include "twirpcpp/codec.h"
 #include "twirpcpp/result.h"
 
-namespace twirp::detail {
+namespace twirp::internal {
 
 // True if json_util's output for `message` differs from protojson's beyond
 // whitespace and object member order: an unset singular message field or
@@ -35,4 +35,4 @@ Result<std::string> FixToGoJson(const google::protobuf::Message& message, std::s
 // expected. On success returns the offset just past the first value.
 Result<std::size_t> CheckGoJsonInput(std::string_view body, const google::protobuf::Descriptor& type);
 
-}  // namespace twirp::detail
+}  // namespace twirp::internal

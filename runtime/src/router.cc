@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "go_quote.h"
+#include "json_text.h"
 
 namespace twirp::internal {
 namespace {

@@ -16,7 +16,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
-#include "go_quote.h"
+#include "json_text.h"
 #include "http_call.h"
 
 namespace twirp::internal {

@@ -8,7 +8,7 @@
 namespace {
 
 using twirp::ErrorCode;
-using twirp::detail::ErrorFromHttpResponse;
+using twirp::internal::ErrorFromHttpResponse;
 
 void CheckIntermediary(const twirp::Error& e, ErrorCode code, int status, std::string_view reason,
                        std::string_view body) {
