@@ -5,12 +5,8 @@
 // The mobile backend-for-frontend: the app's HTTP JSON API under /mobile/v1/
 // (see mobile/api.h), with /metrics, until SIGINT or SIGTERM, then a graceful
 // shutdown: requests in flight are answered first.
-#include <pthread.h>
-
 #include <chrono>
-#include <csignal>
 #include <cstdint>
-#include <exception>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -18,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include "mobile/api.h"
+#include "process/service_process.h"
 #include "twirpcpp/client.h"
 #include "twirpcpp/server.h"
 
@@ -25,21 +22,6 @@ namespace {
 
 namespace po = boost::program_options;
 constexpr std::string_view kName = "mobile-bff";
-
-bool ParseListen(const std::string& text, std::string& host, std::uint16_t& port) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  try {
-    std::size_t used = 0;
-    const unsigned long value = std::stoul(text.substr(colon + 1), &used);
-    if (used != text.size() - colon - 1 || value > 65535) return false;
-    host = text.substr(0, colon);
-    port = static_cast<std::uint16_t>(value);
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 }  // namespace
 
@@ -80,9 +62,8 @@ int main(int argc, char* argv[]) {
     std::cerr << kName << ": " << e.what() << "\n" << description;
     return 2;
   }
-  std::string host;
-  std::uint16_t port = 0;
-  if (!ParseListen(listen, host, port)) {
+  domain::ListenAddress address;
+  if (!domain::ParseListen(listen, address)) {
     std::cerr << kName << ": --listen wants address:port, got \"" << listen << "\"\n";
     return 2;
   }
@@ -97,13 +78,8 @@ int main(int argc, char* argv[]) {
     options.request_deadline = std::chrono::milliseconds(request_timeout_ms);
   }
 
-  // Signals are taken by sigwait below, so every thread must have them blocked;
-  // threads started from here on (the clients', the server's) inherit this mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before the clients and the server start their threads, which inherit it.
+  const sigset_t stop_signals = domain::BlockStopSignals();
 
   twirp::ClientOptions client_options;
   client_options.default_timeout = std::chrono::milliseconds(upstream_timeout_ms);
@@ -124,19 +100,6 @@ int main(int argc, char* argv[]) {
       server, std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
                   vas::tracks::v1::TracksClient(std::move(tracks).value()),
                   foundation::users::v1::UsersClient(std::move(users).value())}));
-  if (auto error = server.Listen(host, port)) {
-    std::cerr << kName << ": cannot listen on " << listen << ": " << error.message() << "\n";
-    return 1;
-  }
-  server.Start();
-  // The launcher reads this line to learn the port when it passed port 0.
-  std::cout << kName << " listening on http://" << host << ":" << server.port() << std::endl;
-
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  std::cout << kName << ": " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
-            << std::endl;
-  server.Shutdown(std::chrono::milliseconds(grace_ms));
-  server.Wait();
-  return 0;
+  return domain::ServeUntilStopped(server, kName, address, stop_signals,
+                                   std::chrono::milliseconds(grace_ms));
 }

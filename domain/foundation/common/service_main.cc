@@ -1,9 +1,7 @@
 #include "common/service_main.h"
 
-#include <pthread.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
@@ -11,28 +9,11 @@
 
 #include <boost/program_options.hpp>
 
+#include "process/service_process.h"
+
 namespace foundation {
 
 namespace po = boost::program_options;
-
-namespace {
-
-bool ParseListen(const std::string& text, std::string& host, std::uint16_t& port) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  try {
-    std::size_t used = 0;
-    const unsigned long value = std::stoul(text.substr(colon + 1), &used);
-    if (used != text.size() - colon - 1 || value > 65535) return false;
-    host = text.substr(0, colon);
-    port = static_cast<std::uint16_t>(value);
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
-}  // namespace
 
 int RunService(std::string_view name_view, int argc, char* argv[], const ServiceSetup& setup) {
   const std::string name(name_view);
@@ -66,9 +47,8 @@ int RunService(std::string_view name_view, int argc, char* argv[], const Service
     std::cout << description;
     return 0;
   }
-  std::string host;
-  std::uint16_t port = 0;
-  if (!ParseListen(listen, host, port)) {
+  domain::ListenAddress address;
+  if (!domain::ParseListen(listen, address)) {
     std::cerr << name << ": --listen wants address:port, got \"" << listen << "\"\n";
     return 2;
   }
@@ -84,13 +64,7 @@ int RunService(std::string_view name_view, int argc, char* argv[], const Service
     return 1;
   }
 
-  // Signals are taken by sigwait below, so every thread must have them blocked;
-  // threads the server starts inherit this mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = domain::BlockStopSignals();
 
   options.metrics.enabled = true;
   twirp::Server server(options);
@@ -100,21 +74,8 @@ int RunService(std::string_view name_view, int argc, char* argv[], const Service
     std::cerr << "\n";
     return 1;
   }
-  if (auto error = server.Listen(host, port)) {
-    std::cerr << name << ": cannot listen on " << listen << ": " << error.message() << "\n";
-    return 1;
-  }
-  server.Start();
-  // The launcher reads this line to learn the port when it passed port 0.
-  std::cout << name << " listening on http://" << host << ":" << server.port() << std::endl;
-
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  std::cout << name << ": " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
-            << std::endl;
-  server.Shutdown(std::chrono::milliseconds(grace_ms));
-  server.Wait();
-  return 0;
+  return domain::ServeUntilStopped(server, name, address, stop_signals,
+                                   std::chrono::milliseconds(grace_ms));
 }
 
 }  // namespace foundation

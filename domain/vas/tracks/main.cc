@@ -4,13 +4,9 @@
 //
 // The Tracks VAS. Serves Twirp with /metrics until SIGINT or SIGTERM, then shuts
 // down gracefully: requests in flight are answered first.
-#include <pthread.h>
-
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdint>
-#include <exception>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -18,29 +14,15 @@
 
 #include <boost/program_options.hpp>
 
+#include "process/service_process.h"
+#include "twirpcpp/server.h"
 #include "vas/tracks/service.h"
 #include "vas/tracks/upstreams.h"
-#include "twirpcpp/server.h"
 
 namespace {
 
 namespace po = boost::program_options;
 constexpr std::string_view kName = "vas-tracks";
-
-bool ParseListen(const std::string& text, std::string& host, std::uint16_t& port) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  try {
-    std::size_t used = 0;
-    const unsigned long value = std::stoul(text.substr(colon + 1), &used);
-    if (used != text.size() - colon - 1 || value > 65535) return false;
-    host = text.substr(0, colon);
-    port = static_cast<std::uint16_t>(value);
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 }  // namespace
 
@@ -81,9 +63,8 @@ int main(int argc, char* argv[]) {
     std::cerr << kName << ": " << e.what() << "\n" << description;
     return 2;
   }
-  std::string host;
-  std::uint16_t port = 0;
-  if (!ParseListen(listen, host, port)) {
+  domain::ListenAddress address;
+  if (!domain::ParseListen(listen, address)) {
     std::cerr << kName << ": --listen wants address:port, got \"" << listen << "\"\n";
     return 2;
   }
@@ -98,13 +79,8 @@ int main(int argc, char* argv[]) {
     options.request_deadline = std::chrono::milliseconds(request_timeout_ms);
   }
 
-  // Signals are taken by sigwait below, so every thread must have them blocked;
-  // threads started from here on (the clients', the server's) inherit this mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before the clients and the server start their threads, which inherit it.
+  const sigset_t stop_signals = domain::BlockStopSignals();
 
   twirp::ClientOptions client_options;
   client_options.default_timeout = std::chrono::milliseconds(upstream_timeout_ms);
@@ -120,19 +96,6 @@ int main(int argc, char* argv[]) {
   auto service = std::make_shared<vas::tracks::TracksService>(std::move(upstreams).value());
   twirp::Server server(options);
   vas::tracks::v1::RegisterTracks(server, service);
-  if (auto error = server.Listen(host, port)) {
-    std::cerr << kName << ": cannot listen on " << listen << ": " << error.message() << "\n";
-    return 1;
-  }
-  server.Start();
-  // The launcher reads this line to learn the port when it passed port 0.
-  std::cout << kName << " listening on http://" << host << ":" << server.port() << std::endl;
-
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  std::cout << kName << ": " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
-            << std::endl;
-  server.Shutdown(std::chrono::milliseconds(grace_ms));
-  server.Wait();
-  return 0;
+  return domain::ServeUntilStopped(server, kName, address, stop_signals,
+                                   std::chrono::milliseconds(grace_ms));
 }
