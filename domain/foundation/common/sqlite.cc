@@ -147,10 +147,14 @@ twirp::Result<std::int64_t> Database::UserVersion() {
 }
 
 twirp::Result<bool> Database::EnsureSchema(const std::string& schema,
+                                           const std::function<twirp::Result<void>()>& prepare,
                                            const std::function<twirp::Result<void>()>& populate) {
   auto version = UserVersion();
   if (!version.ok()) return std::move(version).error();
-  if (*version == 1) return false;
+  if (*version == 1) {
+    if (auto r = prepare(); !r.ok()) return std::move(r).error();
+    return false;
+  }
   if (*version != 0) {
     return twirp::InternalError(store_ + ": unknown schema version " + std::to_string(*version));
   }
@@ -162,6 +166,7 @@ twirp::Result<bool> Database::EnsureSchema(const std::string& schema,
       return twirp::UnavailableError(store_ + ": database created concurrently; retry");
     }
     if (auto r = Exec(schema); !r.ok()) return r;
+    if (auto r = prepare(); !r.ok()) return r;
     if (auto r = populate(); !r.ok()) return r;
     return Exec("PRAGMA user_version = 1");
   });

@@ -84,11 +84,13 @@ class Database {
   // PRAGMA user_version: 0 for a database no store has initialised yet.
   twirp::Result<std::int64_t> UserVersion();
 
-  // Gives a new database (user_version 0) `schema`, runs `populate`, and sets
-  // user_version 1, all in one transaction, so that a crash never leaves a
-  // half-created store behind. Returns whether the database was new; any other
-  // version than 0 or 1 is an error (a newer build's database).
+  // Gives a new database (user_version 0) `schema`, runs `prepare` (the store's
+  // statements need the tables) and `populate`, and sets user_version 1, all in
+  // one transaction, so that a crash never leaves a half-created store behind.
+  // An existing database only gets `prepare`. Returns whether the database was
+  // new; any other version than 0 or 1 is an error (a newer build's database).
   twirp::Result<bool> EnsureSchema(const std::string& schema,
+                                   const std::function<twirp::Result<void>()>& prepare,
                                    const std::function<twirp::Result<void>()>& populate);
 
   // Rows changed by the last INSERT, UPDATE or DELETE.

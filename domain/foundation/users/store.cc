@@ -35,14 +35,10 @@ twirp::Result<std::unique_ptr<UsersStore>> UsersStore::Open(const std::string& p
   auto db = sqlite::Database::Open(path, "users store");
   if (!db.ok()) return std::move(db).error();
   std::unique_ptr<UsersStore> store(new UsersStore(std::move(*db)));
-  auto created = store->db_->EnsureSchema(kSchema, [&]() -> twirp::Result<void> {
-    if (auto r = store->PrepareStatements(); !r.ok()) return r;
-    return populate ? populate(*store) : twirp::Ok();
-  });
+  auto created = store->db_->EnsureSchema(
+      kSchema, [&] { return store->PrepareStatements(); },
+      [&] { return populate ? populate(*store) : twirp::Ok(); });
   if (!created.ok()) return std::move(created).error();
-  if (!*created) {
-    if (auto r = store->PrepareStatements(); !r.ok()) return std::move(r).error();
-  }
   store->created_ = *created;
   return store;
 }
