@@ -35,18 +35,7 @@ int RunService(std::string_view name_view, int argc, char* argv[], const Service
       ("io-threads", po::value(&options.io_threads)->default_value(1), "I/O threads")
       ("shutdown-grace-ms", po::value(&grace_ms)->default_value(10'000),
        "time given to requests in flight on shutdown");
-  po::variables_map vars;
-  try {
-    po::store(po::parse_command_line(argc, argv, description), vars);
-    po::notify(vars);
-  } catch (const po::error& e) {
-    std::cerr << name << ": " << e.what() << "\n" << description;
-    return 2;
-  }
-  if (vars.count("help")) {
-    std::cout << description;
-    return 0;
-  }
+  if (auto exit_code = domain::ParseFlags(name, argc, argv, description)) return *exit_code;
   domain::ListenAddress address;
   if (!domain::ParseListen(listen, address)) {
     std::cerr << name << ": --listen wants address:port, got \"" << listen << "\"\n";
