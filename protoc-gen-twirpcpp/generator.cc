@@ -112,19 +112,18 @@ void EmitSource(pb::io::Printer& p, const pb::FileDescriptor* file,
       "\n");
   OpenNamespace(p, ns);
 
-  bool any_method = false;
-  for (const ServiceNames& service : services) any_method |= !service.methods.empty();
-  if (any_method) {
-    p.Print("namespace {\n\n");
-    bool first = true;
-    for (const ServiceNames& service : services) {
-      if (service.methods.empty()) continue;
-      if (!first) p.Print("\n");
-      first = false;
-      EmitClientMethodTable(p, service);
-    }
-    p.Print("\n}  // namespace\n\n");
+  // File-local: the client's method tables and the routes templates.
+  p.Print("namespace {\n\n");
+  for (const ServiceNames& service : services) {
+    if (service.methods.empty()) continue;
+    EmitClientMethodTable(p, service);
+    p.Print("\n");
   }
+  for (const ServiceNames& service : services) {
+    EmitServerRoutes(p, service);
+    p.Print("\n");
+  }
+  p.Print("}  // namespace\n\n");
 
   for (const ServiceNames& service : services) {
     EmitServerDefinitions(p, service);

@@ -93,7 +93,8 @@ std::map<const pb::Descriptor*, std::string> PathsClassNames(const pb::FileDescr
   for (int i = 0; i < file->service_count(); ++i) {
     const ServiceNames service = NameService(file->service(i));
     for (const std::string& name : {service.interface_class, service.blocking_class,
-                                    service.client_class, service.register_function}) {
+                                    service.client_class, service.register_function,
+                                    service.routes_function}) {
       taken.insert(name);
     }
   }
@@ -184,6 +185,7 @@ ServiceNames NameService(const pb::ServiceDescriptor* service) {
   names.blocking_class = names.camel_name + "Blocking";
   names.client_class = names.camel_name + "Client";
   names.register_function = "Register" + names.camel_name;
+  names.routes_function = names.camel_name + "Routes";
 
   // A member named like its class would be a constructor.
   const std::set<std::string> classes = {names.interface_class, names.blocking_class,
@@ -231,6 +233,7 @@ std::string FindNameClash(const pb::FileDescriptor* file, const std::vector<Serv
     claim(file_scope, s.blocking_class, svc);
     claim(file_scope, s.client_class, svc);
     claim(file_scope, s.register_function, svc);
+    claim(file_scope, s.routes_function, svc);
     std::map<std::string, std::string> service_scope;
     for (const MethodNames& m : s.methods) {
       const std::string what = "method " + m.descriptor->full_name();

@@ -63,6 +63,7 @@ struct ServiceNames {
   std::string blocking_class;   // "<CamelSvc>Blocking"
   std::string client_class;     // "<CamelSvc>Client"
   std::string register_function;  // "Register<CamelSvc>"
+  std::string routes_function;    // "<CamelSvc>Routes", file-local in the .twirp.cc
   std::vector<MethodNames> methods;
 };
 

@@ -99,19 +99,12 @@ void EmitRegisterDeclarations(pb::io::Printer& p, const ServiceNames& service) {
   }
 }
 
-// The runtime template that serves `m` (twirpcpp/detail/server_call.h and
-// field_mask_call.h).
-std::string ServeTemplate(const MethodNames& m, bool blocking) {
-  std::string name = blocking ? "ServeUnaryBlocking" : "ServeUnary";
-  return m.mask_field.empty() ? name : name + "WithMask";
-}
-
 // One entry of routes.methods: the literal and CamelCase names and the typed
-// adapter from a decoded call to the handler.
-void EmitMethodRoute(pb::io::Printer& p, const ServiceNames& service, const MethodNames& m,
-                     bool blocking) {
+// adapter from a decoded call to the handler. The runtime's Serve (or
+// ServeWithMask, which validates the mask before the handler and trims the
+// response after it) picks the coroutine or blocking path from kBlocking.
+void EmitMethodRoute(pb::io::Printer& p, const ServiceNames& service, const MethodNames& m) {
   const Vars vars = {
-      {"serve", ServeTemplate(m, blocking)},
       {"name", m.name},
       {"interface", service.interface_class},
       {"constant", m.name_constant},
@@ -130,15 +123,13 @@ void EmitMethodRoute(pb::io::Printer& p, const ServiceNames& service, const Meth
           "            using Response = $response$;\n");
   if (m.mask_field.empty()) {
     p.Print(vars,
-            "            return ::twirp::detail::$serve$<Request, Response>(\n"
+            "            return ::twirp::detail::Serve<kBlocking, Request, Response>(\n"
             "                call, [service](::twirp::Context& ctx, const Request& request) {\n"
             "                  return service->$method$(ctx, request);\n"
             "                });\n");
   } else {
-    // The runtime validates the mask before the handler and trims the response
-    // after it (twirpcpp/detail/field_mask_call.h).
     p.Print(vars,
-            "            return ::twirp::detail::$serve$<Request, Response>(\n"
+            "            return ::twirp::detail::ServeWithMask<kBlocking, Request, Response>(\n"
             "                call, \"$mask_field$\",\n"
             "                [service](::twirp::Context& ctx, const Request& request,\n"
             "                          const ::twirp::FieldMask& mask) {\n"
@@ -150,13 +141,17 @@ void EmitMethodRoute(pb::io::Printer& p, const ServiceNames& service, const Meth
       "  });\n");
 }
 
-void EmitRegister(pb::io::Printer& p, const ServiceNames& service, bool blocking) {
-  const std::string& interface = blocking ? service.blocking_class : service.interface_class;
+// The routes for either interface, written once: kBlocking runs the handlers on
+// the server's worker pool.
+void EmitRoutes(pb::io::Printer& p, const ServiceNames& service) {
   // A service without methods has no route to hand `service` to.
   const std::string parameter = service.methods.empty() ? "/*service*/" : "service";
-  p.PrintRaw(WrapCall(0, "void " + service.register_function,
-                      {"::twirp::Server& server", "std::shared_ptr<" + interface + "> " + parameter},
-                      " {") +
+  p.Print(ServiceVars(service),
+          "// The routes of $interface$ for either interface; kBlocking runs the handlers\n"
+          "// on the server's worker pool.\n"
+          "template <bool kBlocking, class Service>\n");
+  p.PrintRaw(WrapCall(0, "::twirp::detail::ServiceRoutes " + service.routes_function,
+                      {"std::shared_ptr<Service> " + parameter}, " {") +
              "\n");
   p.Print(ServiceVars(service),
           "  ::twirp::detail::ServiceRoutes routes{\n"
@@ -165,10 +160,21 @@ void EmitRegister(pb::io::Printer& p, const ServiceNames& service, bool blocking
           "      .camel_name = $interface$::kServiceName,\n"
           "      .methods = {},\n"
           "  };\n");
-  for (const MethodNames& m : service.methods) EmitMethodRoute(p, service, m, blocking);
+  for (const MethodNames& m : service.methods) EmitMethodRoute(p, service, m);
   p.Print(
-      "  server.AddService(std::move(routes));\n"
+      "  return routes;\n"
       "}\n");
+}
+
+void EmitRegister(pb::io::Printer& p, const ServiceNames& service, bool blocking) {
+  const std::string& interface = blocking ? service.blocking_class : service.interface_class;
+  p.PrintRaw(WrapCall(0, "void " + service.register_function,
+                      {"::twirp::Server& server", "std::shared_ptr<" + interface + "> service"},
+                      " {") +
+             "\n");
+  p.Print({{"routes", service.routes_function}, {"blocking", blocking ? "true" : "false"}},
+          "  server.AddService($routes$<$blocking$>(std::move(service)));\n"
+          "}\n");
 }
 
 }  // namespace
@@ -179,6 +185,10 @@ void EmitServerDeclarations(pb::io::Printer& printer, const ServiceNames& servic
   EmitBlockingInterface(printer, service);
   printer.Print("\n");
   EmitRegisterDeclarations(printer, service);
+}
+
+void EmitServerRoutes(pb::io::Printer& printer, const ServiceNames& service) {
+  EmitRoutes(printer, service);
 }
 
 void EmitServerDefinitions(pb::io::Printer& printer, const ServiceNames& service) {

@@ -11,6 +11,10 @@ namespace twirp::plugin {
 // Into the header, inside the package namespace.
 void EmitServerDeclarations(google::protobuf::io::Printer& printer, const ServiceNames& service);
 
+// Into the source, inside an anonymous namespace in the package namespace: the
+// routes template both Register overloads instantiate.
+void EmitServerRoutes(google::protobuf::io::Printer& printer, const ServiceNames& service);
+
 // Into the source, inside the package namespace.
 void EmitServerDefinitions(google::protobuf::io::Printer& printer, const ServiceNames& service);
 

@@ -19,52 +19,40 @@ constexpr ::twirp::detail::ClientMethod kEchoSayMethod{
     .method_camel = Echo::kSayMethodName,
 };
 
+// The routes of Echo for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes EchoRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Echo::kPackageName,
+      .name = "Echo",
+      .camel_name = Echo::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "Say",
+      .camel_name = Echo::kSayMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::Phrase;
+            using Response = ::Phrase;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->Say(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
 }  // namespace
 
 void RegisterEcho(::twirp::Server& server, std::shared_ptr<Echo> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Echo::kPackageName,
-      .name = "Echo",
-      .camel_name = Echo::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Say",
-      .camel_name = Echo::kSayMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::Phrase;
-            using Response = ::Phrase;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Say(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(EchoRoutes<false>(std::move(service)));
 }
 
 void RegisterEcho(::twirp::Server& server, std::shared_ptr<EchoBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Echo::kPackageName,
-      .name = "Echo",
-      .camel_name = Echo::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Say",
-      .camel_name = Echo::kSayMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::Phrase;
-            using Response = ::Phrase;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Say(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(EchoRoutes<true>(std::move(service)));
 }
 
 EchoClient::EchoClient(std::shared_ptr<::twirp::Client> client)

@@ -3,7 +3,7 @@
 //
 // A generated route is one call:
 //
-//   return ServeUnaryWithMask<Req, Resp>(call, "field_mask",
+//   return ServeWithMask<kBlocking, Req, Resp>(call, "field_mask",
 //       [service](Context& ctx, const Req& request, const FieldMask& mask) {...});
 //
 // The mask is validated inside the twirp::Method handed to ServerCall::Invoke, so
@@ -66,6 +66,16 @@ Awaitable<void> ServeUnaryBlockingWithMask(ServerCall& call, std::string_view ma
     co_return result;
   };
   co_await ServeUnaryWithMask<Req, Resp>(call, mask_field, std::move(on_worker));
+}
+
+// What a generated route calls, for either interface (see detail::Serve).
+template <bool kBlocking, class Req, class Resp, class Handler>
+Awaitable<void> ServeWithMask(ServerCall& call, std::string_view mask_field, Handler handler) {
+  if constexpr (kBlocking) {
+    return ServeUnaryBlockingWithMask<Req, Resp>(call, mask_field, std::move(handler));
+  } else {
+    return ServeUnaryWithMask<Req, Resp>(call, mask_field, std::move(handler));
+  }
 }
 
 }  // namespace twirp::detail

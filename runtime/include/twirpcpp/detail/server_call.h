@@ -95,4 +95,15 @@ Awaitable<void> ServeUnaryBlocking(ServerCall& call, Handler handler) {
   co_await ServeUnary<Req, Resp>(call, std::move(on_worker));
 }
 
+// What a generated route calls: ServeUnaryBlocking for the Blocking interface,
+// ServeUnary for the coroutine one, so that one routes template serves both.
+template <bool kBlocking, class Req, class Resp, class Handler>
+Awaitable<void> Serve(ServerCall& call, Handler handler) {
+  if constexpr (kBlocking) {
+    return ServeUnaryBlocking<Req, Resp>(call, std::move(handler));
+  } else {
+    return ServeUnary<Req, Resp>(call, std::move(handler));
+  }
+}
+
 }  // namespace twirp::detail

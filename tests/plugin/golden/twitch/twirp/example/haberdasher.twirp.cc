@@ -21,52 +21,40 @@ constexpr ::twirp::detail::ClientMethod kHaberdasherMakeHatMethod{
     .method_camel = Haberdasher::kMakeHatMethodName,
 };
 
+// The routes of Haberdasher for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes HaberdasherRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Haberdasher::kPackageName,
+      .name = "Haberdasher",
+      .camel_name = Haberdasher::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "MakeHat",
+      .camel_name = Haberdasher::kMakeHatMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twitch::twirp::example::Size;
+            using Response = ::twitch::twirp::example::Hat;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->MakeHat(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
 }  // namespace
 
 void RegisterHaberdasher(::twirp::Server& server, std::shared_ptr<Haberdasher> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Haberdasher::kPackageName,
-      .name = "Haberdasher",
-      .camel_name = Haberdasher::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "MakeHat",
-      .camel_name = Haberdasher::kMakeHatMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twitch::twirp::example::Size;
-            using Response = ::twitch::twirp::example::Hat;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->MakeHat(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(HaberdasherRoutes<false>(std::move(service)));
 }
 
 void RegisterHaberdasher(::twirp::Server& server, std::shared_ptr<HaberdasherBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Haberdasher::kPackageName,
-      .name = "Haberdasher",
-      .camel_name = Haberdasher::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "MakeHat",
-      .camel_name = Haberdasher::kMakeHatMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twitch::twirp::example::Size;
-            using Response = ::twitch::twirp::example::Hat;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->MakeHat(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(HaberdasherRoutes<true>(std::move(service)));
 }
 
 HaberdasherClient::HaberdasherClient(std::shared_ptr<::twirp::Client> client)

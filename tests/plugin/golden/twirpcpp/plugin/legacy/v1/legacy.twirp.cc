@@ -21,52 +21,40 @@ constexpr ::twirp::detail::ClientMethod kArchiveFetchMethod{
     .method_camel = Archive::kFetchMethodName,
 };
 
+// The routes of Archive for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes ArchiveRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Archive::kPackageName,
+      .name = "Archive",
+      .camel_name = Archive::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "Fetch",
+      .camel_name = Archive::kFetchMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::legacy::v1::FetchRequest;
+            using Response = ::twirpcpp::plugin::legacy::v1::Record;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->Fetch(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
 }  // namespace
 
 void RegisterArchive(::twirp::Server& server, std::shared_ptr<Archive> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Archive::kPackageName,
-      .name = "Archive",
-      .camel_name = Archive::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Fetch",
-      .camel_name = Archive::kFetchMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::legacy::v1::FetchRequest;
-            using Response = ::twirpcpp::plugin::legacy::v1::Record;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Fetch(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(ArchiveRoutes<false>(std::move(service)));
 }
 
 void RegisterArchive(::twirp::Server& server, std::shared_ptr<ArchiveBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Archive::kPackageName,
-      .name = "Archive",
-      .camel_name = Archive::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Fetch",
-      .camel_name = Archive::kFetchMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::legacy::v1::FetchRequest;
-            using Response = ::twirpcpp::plugin::legacy::v1::Record;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Fetch(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(ArchiveRoutes<true>(std::move(service)));
 }
 
 ArchiveClient::ArchiveClient(std::shared_ptr<::twirp::Client> client)

@@ -30,82 +30,55 @@ constexpr ::twirp::detail::ClientMethod kLibraryPeekShelfMethod{
     .method_camel = Library::kPeekShelfMethodName,
 };
 
+// The routes of Library for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes LibraryRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Library::kPackageName,
+      .name = "Library",
+      .camel_name = Library::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "GetShelf",
+      .camel_name = Library::kGetShelfMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::masks::v1::GetShelfRequest;
+            using Response = ::twirpcpp::plugin::masks::v1::GetShelfResponse;
+            return ::twirp::detail::ServeWithMask<kBlocking, Request, Response>(
+                call, "fields",
+                [service](::twirp::Context& ctx, const Request& request,
+                          const ::twirp::FieldMask& mask) {
+                  return service->GetShelf(ctx, request, mask);
+                });
+          },
+  });
+  routes.methods.push_back({
+      .name = "PeekShelf",
+      .camel_name = Library::kPeekShelfMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::masks::v1::GetShelfRequest;
+            using Response = ::twirpcpp::plugin::masks::v1::GetShelfResponse;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->PeekShelf(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
 }  // namespace
 
 void RegisterLibrary(::twirp::Server& server, std::shared_ptr<Library> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Library::kPackageName,
-      .name = "Library",
-      .camel_name = Library::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "GetShelf",
-      .camel_name = Library::kGetShelfMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::masks::v1::GetShelfRequest;
-            using Response = ::twirpcpp::plugin::masks::v1::GetShelfResponse;
-            return ::twirp::detail::ServeUnaryWithMask<Request, Response>(
-                call, "fields",
-                [service](::twirp::Context& ctx, const Request& request,
-                          const ::twirp::FieldMask& mask) {
-                  return service->GetShelf(ctx, request, mask);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "PeekShelf",
-      .camel_name = Library::kPeekShelfMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::masks::v1::GetShelfRequest;
-            using Response = ::twirpcpp::plugin::masks::v1::GetShelfResponse;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->PeekShelf(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(LibraryRoutes<false>(std::move(service)));
 }
 
 void RegisterLibrary(::twirp::Server& server, std::shared_ptr<LibraryBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Library::kPackageName,
-      .name = "Library",
-      .camel_name = Library::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "GetShelf",
-      .camel_name = Library::kGetShelfMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::masks::v1::GetShelfRequest;
-            using Response = ::twirpcpp::plugin::masks::v1::GetShelfResponse;
-            return ::twirp::detail::ServeUnaryBlockingWithMask<Request, Response>(
-                call, "fields",
-                [service](::twirp::Context& ctx, const Request& request,
-                          const ::twirp::FieldMask& mask) {
-                  return service->GetShelf(ctx, request, mask);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "PeekShelf",
-      .camel_name = Library::kPeekShelfMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::masks::v1::GetShelfRequest;
-            using Response = ::twirpcpp::plugin::masks::v1::GetShelfResponse;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->PeekShelf(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(LibraryRoutes<true>(std::move(service)));
 }
 
 LibraryClient::LibraryClient(std::shared_ptr<::twirp::Client> client)

@@ -45,78 +45,105 @@ constexpr ::twirp::detail::ClientMethod kGroupsListMembersMethod{
     .method_camel = Groups::kListMembersMethodName,
 };
 
+// The routes of Users for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes UsersRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Users::kPackageName,
+      .name = "Users",
+      .camel_name = Users::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "GetUser",
+      .camel_name = Users::kGetUserMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::common::v1::Id;
+            using Response = ::twirpcpp::plugin::multi::v1::User;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->GetUser(ctx, request);
+                });
+          },
+  });
+  routes.methods.push_back({
+      .name = "ListUsers",
+      .camel_name = Users::kListUsersMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::common::v1::Page;
+            using Response = ::twirpcpp::plugin::multi::v1::UserList;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->ListUsers(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
+// The routes of Empty for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes EmptyRoutes(std::shared_ptr<Service> /*service*/) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Empty::kPackageName,
+      .name = "Empty",
+      .camel_name = Empty::kServiceName,
+      .methods = {},
+  };
+  return routes;
+}
+
+// The routes of Groups for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes GroupsRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Groups::kPackageName,
+      .name = "Groups",
+      .camel_name = Groups::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "GetGroup",
+      .camel_name = Groups::kGetGroupMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::common::v1::Id;
+            using Response = ::twirpcpp::plugin::multi::v1::Group;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->GetGroup(ctx, request);
+                });
+          },
+  });
+  routes.methods.push_back({
+      .name = "ListMembers",
+      .camel_name = Groups::kListMembersMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::common::v1::Id;
+            using Response = ::twirpcpp::plugin::multi::v1::UserList;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->ListMembers(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
 }  // namespace
 
 void RegisterUsers(::twirp::Server& server, std::shared_ptr<Users> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Users::kPackageName,
-      .name = "Users",
-      .camel_name = Users::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "GetUser",
-      .camel_name = Users::kGetUserMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::User;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->GetUser(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "ListUsers",
-      .camel_name = Users::kListUsersMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Page;
-            using Response = ::twirpcpp::plugin::multi::v1::UserList;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->ListUsers(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(UsersRoutes<false>(std::move(service)));
 }
 
 void RegisterUsers(::twirp::Server& server, std::shared_ptr<UsersBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Users::kPackageName,
-      .name = "Users",
-      .camel_name = Users::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "GetUser",
-      .camel_name = Users::kGetUserMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::User;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->GetUser(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "ListUsers",
-      .camel_name = Users::kListUsersMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Page;
-            using Response = ::twirpcpp::plugin::multi::v1::UserList;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->ListUsers(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(UsersRoutes<true>(std::move(service)));
 }
 
 UsersClient::UsersClient(std::shared_ptr<::twirp::Client> client)
@@ -150,99 +177,23 @@ UsersClient::UsersClient(std::shared_ptr<::twirp::Client> client)
       *client_, kUsersListUsersMethod, request, std::move(options));
 }
 
-void RegisterEmpty(::twirp::Server& server, std::shared_ptr<Empty> /*service*/) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Empty::kPackageName,
-      .name = "Empty",
-      .camel_name = Empty::kServiceName,
-      .methods = {},
-  };
-  server.AddService(std::move(routes));
+void RegisterEmpty(::twirp::Server& server, std::shared_ptr<Empty> service) {
+  server.AddService(EmptyRoutes<false>(std::move(service)));
 }
 
-void RegisterEmpty(::twirp::Server& server, std::shared_ptr<EmptyBlocking> /*service*/) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Empty::kPackageName,
-      .name = "Empty",
-      .camel_name = Empty::kServiceName,
-      .methods = {},
-  };
-  server.AddService(std::move(routes));
+void RegisterEmpty(::twirp::Server& server, std::shared_ptr<EmptyBlocking> service) {
+  server.AddService(EmptyRoutes<true>(std::move(service)));
 }
 
 EmptyClient::EmptyClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 void RegisterGroups(::twirp::Server& server, std::shared_ptr<Groups> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Groups::kPackageName,
-      .name = "Groups",
-      .camel_name = Groups::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "GetGroup",
-      .camel_name = Groups::kGetGroupMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::Group;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->GetGroup(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "ListMembers",
-      .camel_name = Groups::kListMembersMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::UserList;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->ListMembers(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(GroupsRoutes<false>(std::move(service)));
 }
 
 void RegisterGroups(::twirp::Server& server, std::shared_ptr<GroupsBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Groups::kPackageName,
-      .name = "Groups",
-      .camel_name = Groups::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "GetGroup",
-      .camel_name = Groups::kGetGroupMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::Group;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->GetGroup(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "ListMembers",
-      .camel_name = Groups::kListMembersMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::UserList;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->ListMembers(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(GroupsRoutes<true>(std::move(service)));
 }
 
 GroupsClient::GroupsClient(std::shared_ptr<::twirp::Client> client)

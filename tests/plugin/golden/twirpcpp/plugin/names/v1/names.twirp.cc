@@ -69,9 +69,10 @@ constexpr ::twirp::detail::ClientMethod kLedgerLedgerMethod{
     .method_camel = Ledger::kLedgerMethodName,
 };
 
-}  // namespace
-
-void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV1> service) {
+// The routes of HaberdasherV1 for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes HaberdasherV1Routes(std::shared_ptr<Service> service) {
   ::twirp::detail::ServiceRoutes routes{
       .package = HaberdasherV1::kPackageName,
       .name = "Haberdasher_v1",
@@ -85,7 +86,7 @@ void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV
           [service](::twirp::detail::ServerCall& call) {
             using Request = ::twirpcpp::plugin::names::v1::namespace_;
             using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnary<Request, Response>(
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
                 call, [service](::twirp::Context& ctx, const Request& request) {
                   return service->MakeHatV1(ctx, request);
                 });
@@ -98,7 +99,7 @@ void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV
           [service](::twirp::detail::ServerCall& call) {
             using Request = ::twirpcpp::plugin::names::v1::namespace_;
             using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnary<Request, Response>(
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
                 call, [service](::twirp::Context& ctx, const Request& request) {
                   return service->MakeHat_V2(ctx, request);
                 });
@@ -111,7 +112,7 @@ void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV
           [service](::twirp::detail::ServerCall& call) {
             using Request = ::twirpcpp::plugin::names::v1::namespace_;
             using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnary<Request, Response>(
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
                 call, [service](::twirp::Context& ctx, const Request& request) {
                   return service->Get2Fa(ctx, request);
                 });
@@ -124,7 +125,7 @@ void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV
           [service](::twirp::detail::ServerCall& call) {
             using Request = ::twirpcpp::plugin::names::v1::namespace_;
             using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnary<Request, Response>(
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
                 call, [service](::twirp::Context& ctx, const Request& request) {
                   return service->Delete(ctx, request);
                 });
@@ -137,7 +138,7 @@ void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV
           [service](::twirp::detail::ServerCall& call) {
             using Request = ::twirpcpp::plugin::names::v1::namespace_;
             using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnary<Request, Response>(
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
                 call, [service](::twirp::Context& ctx, const Request& request) {
                   return service->DeleteBlocking(ctx, request);
                 });
@@ -150,102 +151,50 @@ void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV
           [service](::twirp::detail::ServerCall& call) {
             using Request = ::twirpcpp::plugin::names::v1::namespace_;
             using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnary<Request, Response>(
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
                 call, [service](::twirp::Context& ctx, const Request& request) {
                   return service->XPrivate(ctx, request);
                 });
           },
   });
-  server.AddService(std::move(routes));
+  return routes;
+}
+
+// The routes of Ledger for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes LedgerRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Ledger::kPackageName,
+      .name = "Ledger",
+      .camel_name = Ledger::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "Ledger",
+      .camel_name = Ledger::kLedgerMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::names::v1::namespace_;
+            using Response = ::twirpcpp::plugin::names::v1::class_;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->Ledger_(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
+}  // namespace
+
+void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV1> service) {
+  server.AddService(HaberdasherV1Routes<false>(std::move(service)));
 }
 
 void RegisterHaberdasherV1(
     ::twirp::Server& server, std::shared_ptr<HaberdasherV1Blocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = HaberdasherV1::kPackageName,
-      .name = "Haberdasher_v1",
-      .camel_name = HaberdasherV1::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "MakeHat_v1",
-      .camel_name = HaberdasherV1::kMakeHatV1MethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->MakeHatV1(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "MakeHat_V2",
-      .camel_name = HaberdasherV1::kMakeHat_V2MethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->MakeHat_V2(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "get2fa",
-      .camel_name = HaberdasherV1::kGet2FaMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Get2Fa(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "delete",
-      .camel_name = HaberdasherV1::kDeleteMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Delete(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "DeleteBlocking",
-      .camel_name = HaberdasherV1::kDeleteBlockingMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->DeleteBlocking(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "_private",
-      .camel_name = HaberdasherV1::kXPrivateMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->XPrivate(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(HaberdasherV1Routes<true>(std::move(service)));
 }
 
 HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client)
@@ -336,49 +285,11 @@ HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client
 }
 
 void RegisterLedger(::twirp::Server& server, std::shared_ptr<Ledger> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Ledger::kPackageName,
-      .name = "Ledger",
-      .camel_name = Ledger::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Ledger",
-      .camel_name = Ledger::kLedgerMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Ledger_(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(LedgerRoutes<false>(std::move(service)));
 }
 
 void RegisterLedger(::twirp::Server& server, std::shared_ptr<LedgerBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Ledger::kPackageName,
-      .name = "Ledger",
-      .camel_name = Ledger::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Ledger",
-      .camel_name = Ledger::kLedgerMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Ledger_(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(LedgerRoutes<true>(std::move(service)));
 }
 
 LedgerClient::LedgerClient(std::shared_ptr<::twirp::Client> client)

@@ -21,52 +21,40 @@ constexpr ::twirp::detail::ClientMethod kSettingsUpdateMethod{
     .method_camel = Settings::kUpdateMethodName,
 };
 
+// The routes of Settings for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes SettingsRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Settings::kPackageName,
+      .name = "Settings",
+      .camel_name = Settings::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "Update",
+      .camel_name = Settings::kUpdateMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::optional::v1::Patch;
+            using Response = ::twirpcpp::plugin::optional::v1::Patch;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->Update(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
 }  // namespace
 
 void RegisterSettings(::twirp::Server& server, std::shared_ptr<Settings> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Settings::kPackageName,
-      .name = "Settings",
-      .camel_name = Settings::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Update",
-      .camel_name = Settings::kUpdateMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::optional::v1::Patch;
-            using Response = ::twirpcpp::plugin::optional::v1::Patch;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Update(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(SettingsRoutes<false>(std::move(service)));
 }
 
 void RegisterSettings(::twirp::Server& server, std::shared_ptr<SettingsBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Settings::kPackageName,
-      .name = "Settings",
-      .camel_name = Settings::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Update",
-      .camel_name = Settings::kUpdateMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::optional::v1::Patch;
-            using Response = ::twirpcpp::plugin::optional::v1::Patch;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Update(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(SettingsRoutes<true>(std::move(service)));
 }
 
 SettingsClient::SettingsClient(std::shared_ptr<::twirp::Client> client)

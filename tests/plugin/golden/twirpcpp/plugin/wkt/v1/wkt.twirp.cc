@@ -37,104 +37,66 @@ constexpr ::twirp::detail::ClientMethod kClockScheduleMethod{
     .method_camel = Clock::kScheduleMethodName,
 };
 
+// The routes of Clock for either interface; kBlocking runs the handlers
+// on the server's worker pool.
+template <bool kBlocking, class Service>
+::twirp::detail::ServiceRoutes ClockRoutes(std::shared_ptr<Service> service) {
+  ::twirp::detail::ServiceRoutes routes{
+      .package = Clock::kPackageName,
+      .name = "Clock",
+      .camel_name = Clock::kServiceName,
+      .methods = {},
+  };
+  routes.methods.push_back({
+      .name = "Now",
+      .camel_name = Clock::kNowMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::google::protobuf::Empty;
+            using Response = ::google::protobuf::Timestamp;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->Now(ctx, request);
+                });
+          },
+  });
+  routes.methods.push_back({
+      .name = "Reset",
+      .camel_name = Clock::kResetMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::google::protobuf::Timestamp;
+            using Response = ::google::protobuf::Empty;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->Reset(ctx, request);
+                });
+          },
+  });
+  routes.methods.push_back({
+      .name = "Schedule",
+      .camel_name = Clock::kScheduleMethodName,
+      .serve =
+          [service](::twirp::detail::ServerCall& call) {
+            using Request = ::twirpcpp::plugin::wkt::v1::Outer_Inner;
+            using Response = ::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest;
+            return ::twirp::detail::Serve<kBlocking, Request, Response>(
+                call, [service](::twirp::Context& ctx, const Request& request) {
+                  return service->Schedule(ctx, request);
+                });
+          },
+  });
+  return routes;
+}
+
 }  // namespace
 
 void RegisterClock(::twirp::Server& server, std::shared_ptr<Clock> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Clock::kPackageName,
-      .name = "Clock",
-      .camel_name = Clock::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Now",
-      .camel_name = Clock::kNowMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::google::protobuf::Empty;
-            using Response = ::google::protobuf::Timestamp;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Now(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "Reset",
-      .camel_name = Clock::kResetMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::google::protobuf::Timestamp;
-            using Response = ::google::protobuf::Empty;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Reset(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "Schedule",
-      .camel_name = Clock::kScheduleMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::wkt::v1::Outer_Inner;
-            using Response = ::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest;
-            return ::twirp::detail::ServeUnary<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Schedule(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(ClockRoutes<false>(std::move(service)));
 }
 
 void RegisterClock(::twirp::Server& server, std::shared_ptr<ClockBlocking> service) {
-  ::twirp::detail::ServiceRoutes routes{
-      .package = Clock::kPackageName,
-      .name = "Clock",
-      .camel_name = Clock::kServiceName,
-      .methods = {},
-  };
-  routes.methods.push_back({
-      .name = "Now",
-      .camel_name = Clock::kNowMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::google::protobuf::Empty;
-            using Response = ::google::protobuf::Timestamp;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Now(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "Reset",
-      .camel_name = Clock::kResetMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::google::protobuf::Timestamp;
-            using Response = ::google::protobuf::Empty;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Reset(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "Schedule",
-      .camel_name = Clock::kScheduleMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::wkt::v1::Outer_Inner;
-            using Response = ::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest;
-            return ::twirp::detail::ServeUnaryBlocking<Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Schedule(ctx, request);
-                });
-          },
-  });
-  server.AddService(std::move(routes));
+  server.AddService(ClockRoutes<true>(std::move(service)));
 }
 
 ClockClient::ClockClient(std::shared_ptr<::twirp::Client> client)
