@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <unordered_set>
 #include <utility>
 
 namespace foundation::sqlite {
@@ -81,6 +82,22 @@ twirp::Result<void> Query::Run() {
     if (!row.ok()) return std::move(row).error();
     if (!*row) return twirp::Ok();
   }
+}
+
+twirp::Result<std::vector<std::int64_t>> Query::IdsAmong(std::span<const std::int64_t> asked) {
+  std::unordered_set<std::int64_t> produced;
+  while (true) {
+    auto row = Step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    produced.insert(Int64(0));
+  }
+  std::vector<std::int64_t> in_order;
+  for (const std::int64_t id : asked) {
+    // erase() doubles as "each once" for repeated ids.
+    if (produced.erase(id) > 0) in_order.push_back(id);
+  }
+  return in_order;
 }
 
 std::int64_t Query::Int64(int column) const { return sqlite3_column_int64(stmt_, column); }

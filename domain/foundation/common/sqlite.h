@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "twirpcpp/error.h"
 #include "twirpcpp/result.h"
@@ -54,6 +55,9 @@ class Query {
   twirp::Result<bool> Step();
   // Steps to the end, for statements that return no rows.
   twirp::Result<void> Run();
+  // Steps to the end of a query whose column 0 is an id and returns the ids of
+  // `asked` it produced, each once, in the order asked ("which of these ...").
+  twirp::Result<std::vector<std::int64_t>> IdsAmong(std::span<const std::int64_t> asked);
 
   std::int64_t Int64(int column) const;
   std::string Text(int column) const;

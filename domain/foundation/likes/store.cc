@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <limits>
-#include <unordered_set>
 
 namespace foundation::likes {
 
@@ -115,25 +114,11 @@ twirp::Result<std::map<std::int64_t, std::int64_t>> LikesStore::CountLikes(
 
 twirp::Result<std::vector<std::int64_t>> LikesStore::LikedTracks(
     std::int64_t user_id, std::span<const std::int64_t> track_ids) {
-  std::vector<std::int64_t> liked_in_order;
-  if (track_ids.empty()) return liked_in_order;
-  std::unordered_set<std::int64_t> liked;
-  {
-    std::lock_guard lock(mu_);
-    sqlite::Query query(liked_);
-    query.Bind(1, user_id).BindIds(2, track_ids);
-    while (true) {
-      auto row = query.Step();
-      if (!row.ok()) return std::move(row).error();
-      if (!*row) break;
-      liked.insert(query.Int64(0));
-    }
-  }
-  for (const std::int64_t id : track_ids) {
-    // erase() doubles as "each once" for repeated ids.
-    if (liked.erase(id) > 0) liked_in_order.push_back(id);
-  }
-  return liked_in_order;
+  if (track_ids.empty()) return std::vector<std::int64_t>();
+  std::lock_guard lock(mu_);
+  sqlite::Query query(liked_);
+  query.Bind(1, user_id).BindIds(2, track_ids);
+  return query.IdsAmong(track_ids);
 }
 
 twirp::Result<LikesPage> LikesStore::ListUserLikes(std::int64_t user_id, int limit,

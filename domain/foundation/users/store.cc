@@ -1,7 +1,6 @@
 #include "users/store.h"
 
 #include <unordered_map>
-#include <unordered_set>
 
 namespace foundation::users {
 
@@ -118,24 +117,11 @@ twirp::Result<std::vector<UserRecord>> UsersStore::GetUsers(std::span<const std:
 
 twirp::Result<std::vector<std::int64_t>> UsersStore::FindBlockers(
     std::int64_t user_id, std::span<const std::int64_t> candidate_ids) {
-  std::vector<std::int64_t> ordered;
-  if (candidate_ids.empty()) return ordered;
-  std::unordered_set<std::int64_t> blockers;
-  {
-    std::lock_guard lock(mu_);
-    sqlite::Query query(find_blockers_);
-    query.Bind(1, user_id).BindIds(2, candidate_ids);
-    while (true) {
-      auto row = query.Step();
-      if (!row.ok()) return std::move(row).error();
-      if (!*row) break;
-      blockers.insert(query.Int64(0));
-    }
-  }
-  for (const std::int64_t id : candidate_ids) {
-    if (blockers.erase(id) > 0) ordered.push_back(id);
-  }
-  return ordered;
+  if (candidate_ids.empty()) return std::vector<std::int64_t>();
+  std::lock_guard lock(mu_);
+  sqlite::Query query(find_blockers_);
+  query.Bind(1, user_id).BindIds(2, candidate_ids);
+  return query.IdsAmong(candidate_ids);
 }
 
 twirp::Result<std::optional<std::int64_t>> UsersStore::Authenticate(std::string_view token) {
