@@ -13,6 +13,7 @@
 #include <functional>
 #include <string>
 
+#include "measure.h"
 #include "twirpcpp/codec.h"
 #include "vas/tracks/v1/tracks.pb.h"
 
@@ -39,23 +40,6 @@ void FillTrack(Track& track, int i) {
   track.mutable_viewer_state()->set_liked(i % 2 == 0);
 }
 
-// Mean nanoseconds per call of `body`, run for about `seconds`.
-double Measure(double seconds, const std::function<std::size_t()>& body) {
-  using Clock = std::chrono::steady_clock;
-  static volatile std::size_t sink = 0;  // keeps the work observable
-  for (int i = 0; i < 20; ++i) sink = sink + body();
-  long iterations = 0;
-  const auto start = Clock::now();
-  const auto budget = std::chrono::duration<double>(seconds);
-  auto elapsed = Clock::duration::zero();
-  do {
-    for (int i = 0; i < 20; ++i) sink = sink + body();
-    iterations += 20;
-    elapsed = Clock::now() - start;
-  } while (elapsed < budget);
-  return std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(iterations);
-}
-
 std::string MustEncode(const google::protobuf::Message& message, twirp::Encoding encoding) {
   auto out = twirp::Encode(message, encoding);
   if (!out.ok()) {
@@ -70,10 +54,10 @@ void Run(const char* what, const M& message, double seconds) {
   for (auto encoding : {twirp::Encoding::kProtobuf, twirp::Encoding::kJson}) {
     const char* codec = encoding == twirp::Encoding::kJson ? "json" : "protobuf";
     const std::string encoded = MustEncode(message, encoding);
-    const double encode_ns = Measure(seconds, [&] { return MustEncode(message, encoding).size(); });
+    const double encode_ns = bench::Measure(seconds, [&] { return MustEncode(message, encoding).size(); });
     std::printf("case=%s.encode.%s ns=%.1f bytes=%zu\n", what, codec, encode_ns, encoded.size());
     M decoded;
-    const double decode_ns = Measure(seconds, [&] {
+    const double decode_ns = bench::Measure(seconds, [&] {
       if (!twirp::Decode(encoded, encoding, decoded).ok()) std::abort();
       return decoded.ByteSizeLong();
     });

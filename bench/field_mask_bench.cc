@@ -12,6 +12,7 @@
 
 #include <google/protobuf/util/field_mask_util.h>
 
+#include "measure.h"
 #include "twirpcpp/field_mask.h"
 #include "twirpcpp/test/v1/tracks.pb.h"
 
@@ -59,23 +60,6 @@ GetTracksRequest RequestWithMask(const char* paths) {
   return request;
 }
 
-// Mean nanoseconds per call of `body`, run for about `seconds`.
-double Measure(double seconds, const std::function<std::size_t()>& body) {
-  using Clock = std::chrono::steady_clock;
-  static volatile std::size_t sink = 0;  // keeps the work observable
-  for (int i = 0; i < 20; ++i) sink = sink + body();
-  long iterations = 0;
-  const auto start = Clock::now();
-  const auto budget = std::chrono::duration<double>(seconds);
-  auto elapsed = Clock::duration::zero();
-  do {
-    for (int i = 0; i < 50; ++i) sink = sink + body();
-    iterations += 50;
-    elapsed = Clock::now() - start;
-  } while (elapsed < budget);
-  return std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(iterations);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,7 +86,7 @@ int main(int argc, char** argv) {
       {"card mask", RequestWithMask("tracks.title,tracks.artwork_url,tracks.artist.username")},
   };
 
-  const double baseline = Measure(seconds, [&] {
+  const double baseline = bench::Measure(seconds, [&] {
     GetTracksResponse copy = response;
     return static_cast<std::size_t>(copy.tracks_size());
   });
@@ -111,7 +95,7 @@ int main(int argc, char** argv) {
   std::printf("  %-18s %10.1f us/response  (baseline: copy, no mask)\n", "copy", baseline / 1000);
 
   for (const Case& c : cases) {
-    const double ns = Measure(seconds, [&] {
+    const double ns = bench::Measure(seconds, [&] {
       auto mask = twirp::FieldMask::Parse(c.request.field_mask(), GetTracksResponse::descriptor(),
                                           "field_mask");
       if (!mask.ok()) std::abort();
