@@ -31,7 +31,7 @@ void CheckServerHealthy(std::uint16_t port) {
 
 }  // namespace
 
-TEST_CASE("A body over max_body_bytes announced by Content-Length is malformed before it is read") {
+TEST_CASE("(deliberate difference from §2.9) a body over max_body_bytes announced by Content-Length is malformed before it is read") {
   ServerOptions options = TestOptions();
   options.max_body_bytes = 1024;
   TestServer server(options);
@@ -49,7 +49,7 @@ TEST_CASE("A body over max_body_bytes announced by Content-Length is malformed b
   CheckServerHealthy(server.port());
 }
 
-TEST_CASE("A chunked body growing past max_body_bytes is malformed and the connection closed") {
+TEST_CASE("(deliberate difference from §2.9) a chunked body growing past max_body_bytes is malformed and the connection closed") {
   ServerOptions options = TestOptions();
   options.max_body_bytes = 1024;
   TestServer server(options);
@@ -300,7 +300,7 @@ TEST_CASE("Metrics count requests per method and outcome and are served as Prome
   CHECK(text.find("# TYPE twirp_server_connections gauge\ntwirp_server_connections ") != std::string::npos);
 }
 
-TEST_CASE("With metrics disabled GET /metrics is an ordinary bad_route") {
+TEST_CASE("§1.2 with metrics disabled GET /metrics is an ordinary bad_route") {
   TestServer server;
   auto response = RoundTrip(server.port(), BuildRequest("GET", "/metrics", {}, ""));
   REQUIRE(response);
