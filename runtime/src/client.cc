@@ -16,6 +16,7 @@
 
 #include "error_response.h"
 #include "http_transport.h"
+#include "json_codec.h"
 #include "twirpcpp/detail/client_call.h"
 
 namespace twirp {
@@ -177,6 +178,7 @@ struct Client::Impl {
   std::shared_ptr<Transport> transport;
   std::shared_ptr<internal::PooledTransport> pool;  // when transport is ours
   std::vector<Interceptor> interceptors;          // the non-empty ones
+  internal::JsonTypes json_types;                  // filled by the first JSON call of each type
 
   Awaitable<Result<void>> Send(Context& ctx, const google::protobuf::Message& request,
                                google::protobuf::Message& response, CallOptions& call,
@@ -317,7 +319,8 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
   if (Result<void> checked = CheckUserHeaders(call.headers); !checked.ok()) {
     co_return fail(std::move(checked).error());
   }
-  Result<std::string> body = Encode(request, options.encoding, kClientJsonWriteOptions);
+  Result<std::string> body =
+      internal::Encode(request, options.encoding, kClientJsonWriteOptions, &json_types);
   if (!body.ok()) {
     co_return fail(InternalError(std::string("failed to marshal ") + (json ? "json" : "proto") +
                                  " request: " + body.error().msg()));
@@ -383,7 +386,8 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
                                                  http_response.Header("Location").value_or("")));
   }
   // §6.4, §6.15: decoded with the client's codec whatever the Content-Type.
-  if (Result<void> decoded = Decode(http_response.body, options.encoding, response); !decoded.ok()) {
+  if (Result<void> decoded = internal::Decode(http_response.body, options.encoding, response, &json_types);
+      !decoded.ok()) {
     co_return fail(InternalError(std::string("failed to unmarshal ") + (json ? "json" : "proto") +
                                  " response: " + decoded.error().msg()));
   }

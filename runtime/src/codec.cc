@@ -1,10 +1,6 @@
 #include "twirpcpp/codec.h"
 
-#include <limits>
-
-#include <google/protobuf/util/json_util.h>
-
-#include "protojson_compat.h"
+#include "json_codec.h"
 
 namespace twirp {
 namespace {
@@ -30,33 +26,6 @@ bool EqualsAsciiLowered(std::string_view s, std::string_view lower) {
   return true;
 }
 
-Result<std::string> EncodeJson(const google::protobuf::Message& message, const JsonWriteOptions& json) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = json.use_proto_names;
-  options.always_print_primitive_fields = json.emit_unpopulated;
-  std::string out;
-  const auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
-  if (!status.ok()) return InternalError(std::string(status.message()));
-  // json_util's output is already right for the common case; only messages with
-  // unset message fields (under emit_unpopulated) or multi-entry maps are
-  // re-shaped (§3.2-3.4).
-  if (!internal::NeedsGoJsonFix(message, json)) return out;
-  return internal::FixToGoJson(message, out, json);
-}
-
-Result<void> DecodeJson(std::string_view body, google::protobuf::Message& message) {
-  // §2.7-2.8: the first JSON value only (what encoding/json's Decoder hands to
-  // protojson), which must be an object; trailing bytes are never looked at.
-  Result<std::size_t> end = internal::CheckGoJsonInput(body, *message.GetDescriptor());
-  if (!end.ok()) return std::move(end).error();
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;  // §3.7
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(body.data(), *end), &message, options);
-  if (!status.ok()) return MalformedError(std::string(status.message()));
-  return {};
-}
-
 }  // namespace
 
 std::string_view ContentType(Encoding encoding) {
@@ -72,26 +41,11 @@ std::optional<Encoding> EncodingFromContentType(std::string_view header) {
 
 Result<std::string> Encode(const google::protobuf::Message& message, Encoding encoding,
                            const JsonWriteOptions& json) {
-  if (encoding == Encoding::kJson) return EncodeJson(message, json);
-  std::string out;
-  // Empty for an all-default message (§2.10). Fails only for missing proto2
-  // required fields, as proto.Marshal does.
-  if (!message.SerializeToString(&out)) {
-    return InternalError("missing required fields: " + message.InitializationErrorString());
-  }
-  return out;
+  return internal::Encode(message, encoding, json, nullptr);
 }
 
 Result<void> Decode(std::string_view body, Encoding encoding, google::protobuf::Message& message) {
-  message.Clear();
-  if (encoding == Encoding::kJson) return DecodeJson(body, message);
-  // Unknown fields are kept; invalid UTF-8 in a proto3 string fails the parse
-  // (§2.5-2.6). ParseFromArray also requires proto2 required fields, like proto.Unmarshal.
-  if (body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
-      !message.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return MalformedError("invalid protobuf message");
-  }
-  return {};
+  return internal::Decode(body, encoding, message, nullptr);
 }
 
 }  // namespace twirp

@@ -61,53 +61,78 @@ bool AcceptsNull(const pb::FieldDescriptor* field) {
 
 // ---- output ---------------------------------------------------------------
 
-bool MessageNeedsFix(const pb::Message& message, bool emit_unpopulated, int depth);
+// One walk over the message answers both questions of JsonOutputPlan; it
+// stops once both are answered yes.
+class OutputPlanner {
+ public:
+  explicit OutputPlanner(bool emit_unpopulated) : emit_unpopulated_(emit_unpopulated) {}
 
-bool FieldNeedsFix(const pb::Message& message, const pb::FieldDescriptor* field, bool emit_unpopulated,
-                   int depth) {
-  const pb::Reflection* reflection = message.GetReflection();
-  if (field->is_map()) {
-    const int size = reflection->FieldSize(message, field);
-    if (size > 1) return true;
-    const pb::FieldDescriptor* value = field->message_type()->map_value();
-    if (size == 1 && IsPlainMessage(value)) {
-      const pb::Message& entry = reflection->GetRepeatedMessage(message, field, 0);
-      return MessageNeedsFix(entry.GetReflection()->GetMessage(entry, value), emit_unpopulated, depth + 1);
+  JsonOutputPlan Plan(const pb::Message& message) {
+    // A well-known type at the top is left to json_util as it always was.
+    if (HasSpecialJson(message.GetDescriptor())) {
+      plan_.print_unpopulated = emit_unpopulated_;
+      return plan_;
     }
-    return false;
+    VisitMessage(message, 0);
+    return plan_;
   }
-  if (field->is_repeated()) {
-    if (!IsPlainMessage(field)) return false;
-    for (int i = 0, n = reflection->FieldSize(message, field); i < n; ++i) {
-      if (MessageNeedsFix(reflection->GetRepeatedMessage(message, field, i), emit_unpopulated, depth + 1)) {
-        return true;
+
+ private:
+  bool Done() const { return plan_.fix_to_go && (plan_.print_unpopulated || !emit_unpopulated_); }
+  void FillsIn() { plan_.print_unpopulated = emit_unpopulated_; }
+
+  void VisitMessage(const pb::Message& message, int depth) {
+    // Deeper than json_util itself goes: not corrected, and json_util's own
+    // writer decides what it fills in.
+    if (depth > 100) return FillsIn();
+    const pb::Descriptor* type = message.GetDescriptor();
+    if (HasSpecialJson(type)) {
+      // Written in their own form, with nothing to fill in or correct; an
+      // Any's contents are a message json_util fills in like any other.
+      if (type->well_known_type() == pb::Descriptor::WELLKNOWNTYPE_ANY) FillsIn();
+      return;
+    }
+    const pb::Reflection* reflection = message.GetReflection();
+    int previous_number = 0;
+    for (int i = 0; i < type->field_count() && !Done(); ++i) {
+      const pb::FieldDescriptor* field = type->field(i);
+      // Filling in writes fields in declaration order, which protojson also
+      // uses; without it json_util writes them in number order.
+      if (field->number() < previous_number) FillsIn();
+      previous_number = field->number();
+      VisitField(message, *reflection, field, depth);
+    }
+  }
+
+  void VisitField(const pb::Message& message, const pb::Reflection& reflection,
+                  const pb::FieldDescriptor* field, int depth) {
+    if (field->is_repeated()) {
+      const int size = reflection.FieldSize(message, field);
+      if (size == 0) FillsIn();                        // written as [] or {}
+      if (field->is_map() && size > 1) plan_.fix_to_go = true;  // keys to sort
+      const pb::FieldDescriptor* element = field->is_map() ? field->message_type()->map_value() : field;
+      if (!IsMessage(element)) return;
+      for (int i = 0; i < size && !Done(); ++i) {
+        const pb::Message& item = reflection.GetRepeatedMessage(message, field, i);
+        VisitMessage(field->is_map() ? item.GetReflection()->GetMessage(item, element) : item, depth + 1);
       }
+      return;
     }
-    return false;
-  }
-  const bool has = reflection->HasField(message, field);
-  if (!has) {
+    if (reflection.HasField(message, field)) {
+      if (IsMessage(field)) VisitMessage(reflection.GetMessage(message, field), depth + 1);
+      return;
+    }
+    // Unset oneof members and proto3 optional fields are left out either way.
+    if (field->containing_oneof() != nullptr) return;
+    FillsIn();
     // protojson writes null where json_util writes nothing (message) or the
-    // default (proto2 scalar); oneof members and proto3 optional stay out.
-    return emit_unpopulated && field->containing_oneof() == nullptr &&
-           (IsMessage(field) || field->has_presence());
+    // default (proto2 scalar).
+    if (emit_unpopulated_ && (IsMessage(field) || field->has_presence())) plan_.fix_to_go = true;
   }
-  if (IsPlainMessage(field)) {
-    return MessageNeedsFix(reflection->GetMessage(message, field), emit_unpopulated, depth + 1);
-  }
-  return false;
-}
 
-bool MessageNeedsFix(const pb::Message& message, bool emit_unpopulated, int depth) {
-  // Deeper than json_util itself goes: leave such messages alone.
-  if (depth > 100) return false;
-  const pb::Descriptor* type = message.GetDescriptor();
-  if (HasSpecialJson(type)) return false;
-  for (int i = 0; i < type->field_count(); ++i) {
-    if (FieldNeedsFix(message, type->field(i), emit_unpopulated, depth)) return true;
-  }
-  return false;
-}
+  const bool emit_unpopulated_;
+  JsonOutputPlan plan_;
+};
 
 // The JSON object key json_util writes for a map key.
 std::string MapKeyString(const pb::Message& entry, const pb::FieldDescriptor* key) {
@@ -336,8 +361,8 @@ class InputChecker {
 
 }  // namespace
 
-bool NeedsGoJsonFix(const pb::Message& message, const JsonWriteOptions& options) {
-  return MessageNeedsFix(message, options.emit_unpopulated, 0);
+JsonOutputPlan PlanJsonOutput(const pb::Message& message, const JsonWriteOptions& options) {
+  return OutputPlanner(options.emit_unpopulated).Plan(message);
 }
 
 Result<std::string> FixToGoJson(const pb::Message& message, std::string_view cpp_json,

@@ -15,11 +15,24 @@
 
 namespace twirp::internal {
 
-// True if json_util's output for `message` differs from protojson's beyond
-// whitespace and object member order: an unset singular message field or
-// proto2 scalar (protojson writes null with EmitUnpopulated), or a map with
-// more than one entry (protojson sorts map keys; json_util keeps hash order).
-bool NeedsGoJsonFix(const google::protobuf::Message& message, const JsonWriteOptions& options);
+// How to have json_util write `message` as protojson does.
+struct JsonOutputPlan {
+  // json_util's output differs from protojson's beyond whitespace and object
+  // member order, and FixToGoJson must rewrite it: an unset singular message
+  // field or proto2 scalar (protojson writes null under emit_unpopulated), or a
+  // map with more than one entry (protojson sorts map keys; json_util keeps
+  // hash order).
+  bool fix_to_go = false;
+  // json_util must be asked to write unpopulated fields
+  // (always_print_primitive_fields). Under emit_unpopulated that is needed
+  // only when the message has a field to fill in; its writer for them
+  // (DefaultValueObjectWriter) costs as much again as the rest of the
+  // conversion, so a message with every field populated is written without
+  // it. Its other effect, fields in declaration rather than number order, is
+  // why such messages must also declare their fields in number order.
+  bool print_unpopulated = false;
+};
+JsonOutputPlan PlanJsonOutput(const google::protobuf::Message& message, const JsonWriteOptions& options);
 
 // Rewrites json_util's output `cpp_json` for `message` as protojson writes it:
 // fields in declaration order, nulls for unset message fields and proto2

@@ -18,6 +18,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <google/protobuf/descriptor.h>
 
 #include "server_core.h"
 #include "session.h"
@@ -160,6 +161,15 @@ Server::~Server() {
 void Server::AddService(detail::ServiceRoutes routes) {
   if (impl_->started.load()) {
     throw std::logic_error("twirp: AddService after Server::Start");
+  }
+  // The JSON types of every method are worked out now, so that no request does it.
+  const std::string full_name =
+      routes.package.empty() ? std::string(routes.name) : std::string(routes.package) + "." + std::string(routes.name);
+  if (const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name)) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      impl_->core.json_types.Prepare(*service->method(i)->input_type());
+      impl_->core.json_types.Prepare(*service->method(i)->output_type());
+    }
   }
   impl_->core.router.Add(routes);
 }

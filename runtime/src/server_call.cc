@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "json_codec.h"
 #include "twirpcpp/codec.h"
 
 namespace twirp::internal {
@@ -117,7 +118,7 @@ Awaitable<void> RequestCall::Run() {
 }
 
 bool RequestCall::DecodeRequest(google::protobuf::Message& request) {
-  Result<void> decoded = Decode(request_.body(), encoding_, request);
+  Result<void> decoded = internal::Decode(request_.body(), encoding_, request, &core_.json_types);
   if (decoded.ok()) return true;
   // §2.6, §2.8: a fixed msg and no meta; the parser's reason only as the cause.
   decode_error_ = MalformedError(encoding_ == Encoding::kJson
@@ -189,7 +190,7 @@ Awaitable<void> RequestCall::WriteSuccess(const google::protobuf::Message& respo
   responded_ = true;
   const ServerHooks& hooks = core_.options.hooks;
   RunNotifyHook(hooks.response_prepared, ctx_);
-  Result<std::string> body = Encode(response, encoding_, core_.options.json);
+  Result<std::string> body = internal::Encode(response, encoding_, core_.options.json, &core_.json_types);
   if (!body.ok()) {
     const std::string what = encoding_ == Encoding::kJson ? "json" : "proto";
     co_await WriteError(InternalError("failed to marshal " + what + " response: " + body.error().msg())

@@ -12,6 +12,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "http_handlers.h"
+#include "json_types.h"
 #include "metrics_registry.h"
 #include "router.h"
 #include "twirpcpp/interceptor.h"
@@ -35,6 +36,7 @@ struct ServerCore {
   MetricsRegistry metrics;
   const Interceptor interceptor;  // the chain of options.interceptors; empty if none
   HttpHandlers http_handlers;     // Server::Handle's, and the metrics endpoint
+  JsonTypes json_types;           // the routed methods' types, prepared by AddService
   boost::asio::thread_pool* workers = nullptr;
 
   // Set once by Shutdown: sessions answer with Connection: close and stop

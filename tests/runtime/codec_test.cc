@@ -9,6 +9,7 @@
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <nlohmann/json.hpp>
 
@@ -64,6 +65,17 @@ Everything FullySet() {
   e.mutable_nickname()->set_value("nick");
   e.mutable_dynamic()->set_string_value("dyn");
   e.set_camel_me_json("c");
+  return e;
+}
+
+// Every field that is not in a oneof populated, and maps of one entry: json_util
+// writes this without filling anything in.
+Everything FullyPopulated() {
+  Everything e = FullySet();
+  e.mutable_inners(0)->set_count(1);
+  e.mutable_counts()->erase("b");
+  e.mutable_inner_by_id()->erase(-3);
+  (*e.mutable_inner_by_id())[10].set_label("ten");
   return e;
 }
 
@@ -174,6 +186,49 @@ TEST_CASE("§3.2 §3.4 emit-unpopulated output of a fully set message") {
     "choice_text": "chosen", "maybe": 0, "created_at": "2020-01-01T00:00:00Z", "nickname": "nick",
     "dynamic": "dyn", "camel_me_json": "c"})");
   CHECK(ParsedJson(FullySet()) == expected);
+}
+
+TEST_CASE("§3.2 §3.4 a fully populated message is written as json_util writes it filling in, in declaration order") {
+  // The shortcut of PlanJsonOutput: nothing to fill in, so json_util's
+  // filling-in writer is not used. The reference is that writer's output; it
+  // moves oneof members and well-known types to the end, protojson does not.
+  google::protobuf::util::JsonPrintOptions fill_in;
+  fill_in.preserve_proto_field_names = true;
+  fill_in.always_print_primitive_fields = true;
+  const Everything plain = FullyPopulated();
+  Everything with_oneof_message = FullyPopulated();
+  with_oneof_message.mutable_choice_inner()->set_label("inside");
+  with_oneof_message.mutable_choice_inner()->set_count(1);
+  twirpcpp::test::v1::EchoResponse nested;
+  nested.set_text("t");
+  *nested.mutable_payload() = FullyPopulated();
+  for (const google::protobuf::Message* message :
+       std::initializer_list<const google::protobuf::Message*>{&plain, &with_oneof_message, &nested}) {
+    std::string reference;
+    REQUIRE(google::protobuf::util::MessageToJsonString(*message, &reference, fill_in).ok());
+    CHECK(ParsedJson(*message) == json::parse(reference));
+  }
+  CHECK(KeysInOrder(with_oneof_message) ==
+        std::vector<std::string>{"int32_value", "int64_value", "uint64_value", "bool_value", "string_value",
+                                 "bytes_value", "double_value", "float_value", "color", "inner", "numbers",
+                                 "inners", "counts", "inner_by_id", "choice_inner", "maybe", "created_at",
+                                 "nickname", "dynamic", "camel_me_json"});
+}
+
+TEST_CASE("§3.2 a set oneof message with unpopulated fields has them written") {
+  Everything e = FullyPopulated();
+  e.mutable_choice_inner();
+  CHECK(ParsedJson(e)["choice_inner"] == json::parse(R"({"label":"","count":0})"));
+  e.mutable_choice_inner()->set_label("l");
+  CHECK(ParsedJson(e)["choice_inner"] == json::parse(R"({"label":"l","count":0})"));
+}
+
+TEST_CASE("§3.4 fields declared out of number order are written in declaration order") {
+  twirpcpp::test::v1::Reordered both;
+  both.set_second("2");
+  both.set_first("1");
+  CHECK(KeysInOrder(both) == std::vector<std::string>{"second", "first"});
+  CHECK(KeysInOrder(twirpcpp::test::v1::Reordered()) == std::vector<std::string>{"second", "first"});
 }
 
 TEST_CASE("§3.2 unset message fields are null inside set messages, lists and map values") {
