@@ -1,7 +1,8 @@
 // JSON against protobuf for the Tracks VAS's Track aggregate: encoding (as the
 // server writes a response, with its default JSON options) and decoding (as a
-// client reads one), for one track and for a 50-track GetTracksResponse.
-// Protobuf encoding is the baseline, measured in the same run.
+// client reads one), for one track and for a 50-track GetTracksResponse; JSON
+// both through twirp::Encode/Decode and as the server and client run it, with
+// cached types. Protobuf encoding is the baseline, measured in the same run.
 //
 //   codec-bench [--seconds S]   (time per case, default 1)
 //
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "measure.h"
+#include "json_codec.h"
 #include "twirpcpp/codec.h"
 #include "vas/tracks/v1/tracks.pb.h"
 
@@ -40,28 +42,57 @@ void FillTrack(Track& track, int i) {
   track.mutable_viewer_state()->set_liked(i % 2 == 0);
 }
 
-std::string MustEncode(const google::protobuf::Message& message, twirp::Encoding encoding) {
-  auto out = twirp::Encode(message, encoding);
-  if (!out.ok()) {
-    std::fprintf(stderr, "codec-bench: encode failed: %s\n", out.error().msg().c_str());
-    std::exit(1);
+// The three ways measured: protobuf; JSON through twirp::Encode/Decode; JSON as
+// a Server or Client does it, with the message types' JSON information kept
+// between calls (runtime/src/json_types.h).
+enum class Codec { kProtobuf, kJson, kJsonCachedTypes };
+
+const char* Name(Codec codec) {
+  switch (codec) {
+    case Codec::kProtobuf: return "protobuf";
+    case Codec::kJson: return "json";
+    case Codec::kJsonCachedTypes: return "json_cached";
   }
-  return std::move(out).value();
+  return "";
 }
 
+struct Codecs {
+  twirp::internal::JsonTypes types;
+
+  std::string Encode(const google::protobuf::Message& message, Codec codec) {
+    auto out = codec == Codec::kJsonCachedTypes
+                   ? twirp::internal::Encode(message, twirp::Encoding::kJson, {}, &types)
+                   : twirp::Encode(message, codec == Codec::kJson ? twirp::Encoding::kJson
+                                                                  : twirp::Encoding::kProtobuf);
+    if (!out.ok()) {
+      std::fprintf(stderr, "codec-bench: encode failed: %s\n", out.error().msg().c_str());
+      std::exit(1);
+    }
+    return std::move(out).value();
+  }
+
+  void Decode(const std::string& body, Codec codec, google::protobuf::Message& message) {
+    auto decoded = codec == Codec::kJsonCachedTypes
+                       ? twirp::internal::Decode(body, twirp::Encoding::kJson, message, &types)
+                       : twirp::Decode(body, codec == Codec::kJson ? twirp::Encoding::kJson
+                                                                   : twirp::Encoding::kProtobuf,
+                                       message);
+    if (!decoded.ok()) std::abort();
+  }
+};
+
 template <class M>
-void Run(const char* what, const M& message, double seconds) {
-  for (auto encoding : {twirp::Encoding::kProtobuf, twirp::Encoding::kJson}) {
-    const char* codec = encoding == twirp::Encoding::kJson ? "json" : "protobuf";
-    const std::string encoded = MustEncode(message, encoding);
-    const double encode_ns = bench::Measure(seconds, [&] { return MustEncode(message, encoding).size(); });
-    std::printf("case=%s.encode.%s ns=%.1f bytes=%zu\n", what, codec, encode_ns, encoded.size());
+void Run(Codecs& codecs, const char* what, const M& message, double seconds) {
+  for (Codec codec : {Codec::kProtobuf, Codec::kJson, Codec::kJsonCachedTypes}) {
+    const std::string encoded = codecs.Encode(message, codec);
+    const double encode_ns = bench::Measure(seconds, [&] { return codecs.Encode(message, codec).size(); });
+    std::printf("case=%s.encode.%s ns=%.1f bytes=%zu\n", what, Name(codec), encode_ns, encoded.size());
     M decoded;
     const double decode_ns = bench::Measure(seconds, [&] {
-      if (!twirp::Decode(encoded, encoding, decoded).ok()) std::abort();
+      codecs.Decode(encoded, codec, decoded);
       return decoded.ByteSizeLong();
     });
-    std::printf("case=%s.decode.%s ns=%.1f bytes=%zu\n", what, codec, decode_ns, encoded.size());
+    std::printf("case=%s.decode.%s ns=%.1f bytes=%zu\n", what, Name(codec), decode_ns, encoded.size());
   }
 }
 
@@ -82,7 +113,8 @@ int main(int argc, char** argv) {
   GetTracksResponse response;
   for (int i = 0; i < kTracksPerResponse; ++i) FillTrack(*response.add_tracks(), i);
 
-  Run("track", track, seconds);
-  Run("tracks50", response, seconds);
+  Codecs codecs;
+  Run(codecs, "track", track, seconds);
+  Run(codecs, "tracks50", response, seconds);
   return 0;
 }
