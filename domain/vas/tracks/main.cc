@@ -1,11 +1,13 @@
 // vas-tracks --listen 127.0.0.1:PORT --track-metadata-url URL --likes-url URL
 //            --users-url URL [--threads N] [--request-timeout-ms MS]
 //            [--upstream-timeout-ms MS] [--shutdown-grace-ms MS]
+//            [--artist-index-capacity TRACKS]
 //
 // The Tracks VAS. Serves Twirp with /metrics until SIGINT or SIGTERM, then shuts
 // down gracefully: requests in flight are answered first.
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -29,6 +31,8 @@ constexpr std::string_view kName = "vas-tracks";
 int main(int argc, char* argv[]) {
   domain::UpstreamCallerFlags flags;
   vas::tracks::UpstreamUrls urls;
+  // Signed, so that a negative value is refused rather than wrapped around.
+  std::int64_t artist_index_capacity = vas::tracks::kDefaultArtistIndexCapacity;
 
   po::options_description description(std::string(kName) + " options");
   flags.AddTo(description);
@@ -36,12 +40,20 @@ int main(int argc, char* argv[]) {
       ("track-metadata-url", po::value(&urls.track_metadata)->required(),
        "base URL of foundation.tracks.v1.TrackMetadata")
       ("likes-url", po::value(&urls.likes)->required(), "base URL of foundation.likes.v1.Likes")
-      ("users-url", po::value(&urls.users)->required(), "base URL of foundation.users.v1.Users");
+      ("users-url", po::value(&urls.users)->required(), "base URL of foundation.users.v1.Users")
+      ("artist-index-capacity",
+       po::value(&artist_index_capacity)->default_value(artist_index_capacity),
+       "tracks whose artist GetTracks remembers, to ask Users about the artists in parallel "
+       "with TrackMetadata; 0: no index, the artist calls wait for the records");
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
   domain::ListenAddress address;
   twirp::ServerOptions options;
   twirp::ClientOptions client_options;
   if (!flags.Apply(kName, address, options, client_options)) return 2;
+  if (artist_index_capacity < 0) {
+    std::cerr << kName << ": --artist-index-capacity must not be negative\n";
+    return 2;
+  }
 
   // Before the clients and the server start their threads, which inherit it.
   const sigset_t stop_signals = domain::BlockStopSignals();
@@ -54,7 +66,8 @@ int main(int argc, char* argv[]) {
     return 2;
   }
 
-  auto service = std::make_shared<vas::tracks::TracksService>(std::move(upstreams).value());
+  auto service = std::make_shared<vas::tracks::TracksService>(
+      std::move(upstreams).value(), static_cast<std::size_t>(artist_index_capacity));
   twirp::Server server(options);
   vas::tracks::v1::RegisterTracks(server, service);
   return domain::ServeUntilStopped(server, kName, address, stop_signals,

@@ -3,6 +3,7 @@
 // reach a foundation service. Coroutine handlers: every step is an upstream call.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "vas/tracks/access_policy.h"
@@ -17,8 +18,10 @@ inline constexpr std::string_view kDownloadUrlPrefix = "https://downloads.exampl
 
 class TracksService final : public v1::Tracks {
  public:
-  explicit TracksService(Upstreams upstreams)
-      : upstreams_(upstreams), assembler_(std::move(upstreams)) {}
+  // `artist_index_capacity`: see TrackAssembler.
+  explicit TracksService(Upstreams upstreams,
+                         std::size_t artist_index_capacity = kDefaultArtistIndexCapacity)
+      : upstreams_(upstreams), assembler_(std::move(upstreams), artist_index_capacity) {}
 
   twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> GetTracks(
       twirp::Context& ctx, const v1::GetTracksRequest& request,

@@ -73,6 +73,43 @@ twirp::Result<std::vector<std::int64_t>> DistinctTrackIds(const v1::GetTracksReq
   return ids;
 }
 
+namespace {
+
+// The records the static rules leave visible: only they are worth asking about.
+std::vector<const TrackRecord*> StaticallyVisible(const tracks_v1::GetTracksResponse& records,
+                                                  const Viewer& viewer) {
+  std::vector<const TrackRecord*> visible;
+  for (const TrackRecord& record : records.tracks()) {
+    if (StaticAccess(record, viewer) == Access::kVisible) visible.push_back(&record);
+  }
+  return visible;
+}
+
+// The artists of `records`, each once, in order of first appearance.
+std::vector<std::int64_t> ArtistsOf(const std::vector<const TrackRecord*>& records) {
+  std::vector<std::int64_t> artists;
+  std::unordered_set<std::int64_t> seen;
+  for (const TrackRecord* record : records) {
+    if (seen.insert(record->artist_user_id()).second) artists.push_back(record->artist_user_id());
+  }
+  return artists;
+}
+
+// `ids` without those already asked about.
+std::vector<std::int64_t> Uncovered(std::vector<std::int64_t> ids,
+                                    const std::vector<std::int64_t>& asked) {
+  const std::unordered_set<std::int64_t> covered(asked.begin(), asked.end());
+  std::erase_if(ids, [&covered](std::int64_t id) { return covered.contains(id); });
+  return ids;
+}
+
+// A call with nothing to ask about is not made.
+std::vector<std::int64_t> IfNeeded(bool needed, std::vector<std::int64_t> asked) {
+  return needed ? std::move(asked) : std::vector<std::int64_t>();
+}
+
+}  // namespace
+
 twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TrackAssembler::GetTracks(
     twirp::Context& ctx, const v1::GetTracksRequest& request, const twirp::FieldMask& mask) {
   const Viewer& viewer = request.viewer();
@@ -83,41 +120,31 @@ twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TrackAssembler::GetTracks
   if (ids->empty()) co_return response;
 
   const twirp::CallOptions options = twirp::CallOptions::From(ctx);
-  tracks_v1::GetTracksRequest records_request;
-  records_request.mutable_track_ids()->Assign(ids->begin(), ids->end());
-  auto records = co_await upstreams_.track_metadata.GetTracks(records_request, options);
-  if (!records.ok()) co_return UpstreamFailure(kTrackMetadataUpstream, records.error());
-
-  // Only what the static rules leave visible is worth asking about.
-  std::vector<const TrackRecord*> candidates;
-  for (const TrackRecord& record : records->tracks()) {
-    if (StaticAccess(record, viewer) == Access::kVisible) candidates.push_back(&record);
-  }
-  std::vector<std::int64_t> candidate_ids;
-  std::vector<std::int64_t> artist_ids;
-  for (const TrackRecord* record : candidates) {
-    candidate_ids.push_back(record->id());
-    if (std::ranges::find(artist_ids, record->artist_user_id()) == artist_ids.end()) {
-      artist_ids.push_back(record->artist_user_id());
-    }
-  }
   const FanoutPlan plan = PlanFanout(mask, viewer);
-  // A call with nothing to ask about is not made.
-  const auto if_needed = [](bool needed, std::vector<std::int64_t> asked) {
-    return needed ? std::move(asked) : std::vector<std::int64_t>();
-  };
+  const ArtistCalls speculated = Speculate(*ids, plan, viewer);
 
   using boost::asio::experimental::awaitable_operators::operator&&;
-  auto [blockers, artists, counts, liked] = co_await (
-      FindBlockers(viewer.user_id(), if_needed(plan.blockers, BlockCandidates(candidates, viewer)),
-                   options) &&
-      GetUsers(if_needed(plan.artists, artist_ids), options) &&
-      CountLikes(if_needed(plan.like_counts, candidate_ids), options) &&
-      GetLikedTracks(viewer.user_id(), if_needed(plan.liked, candidate_ids), options));
+  auto [fetched, speculated_artists, speculated_blockers, counts, liked] = co_await (
+      RecordsThenArtists(*ids, viewer, plan, speculated, options) &&
+      GetUsers(speculated.profiles, options) &&
+      FindBlockers(viewer.user_id(), speculated.block_candidates, options) &&
+      CountLikes(IfNeeded(plan.like_counts, *ids), options) &&
+      GetLikedTracks(viewer.user_id(), IfNeeded(plan.liked, *ids), options));
 
+  if (!fetched.records.ok()) {
+    co_return UpstreamFailure(kTrackMetadataUpstream, fetched.records.error());
+  }
   // The block rule cannot be applied without FindBlockers: fail rather than leak.
-  if (!blockers.ok()) co_return UpstreamFailure(kUsersUpstream, blockers.error());
-  const Blockers blocker_set(blockers->blocker_ids().begin(), blockers->blocker_ids().end());
+  if (!speculated_blockers.ok()) {
+    co_return UpstreamFailure(kUsersUpstream, speculated_blockers.error());
+  }
+  if (!fetched.blockers.ok()) co_return UpstreamFailure(kUsersUpstream, fetched.blockers.error());
+  // Speculative answers about artists the records do not have are harmless
+  // here: the rule looks up the records' artists only.
+  Blockers blocker_set;
+  for (const auto* found : {&*speculated_blockers, &*fetched.blockers}) {
+    blocker_set.insert(found->blocker_ids().begin(), found->blocker_ids().end());
+  }
 
   Enrichment enrichment;
   std::vector<std::string_view> degraded;
@@ -125,11 +152,13 @@ twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TrackAssembler::GetTracks
     if (std::ranges::find(degraded, upstream) == degraded.end()) degraded.push_back(upstream);
   };
   if (plan.artists) {
-    if (artists.ok()) {
-      auto& by_id = enrichment.artists.emplace();
-      for (const users_v1::User& user : artists->users()) by_id.emplace(user.id(), user);
-    } else {
-      degrade(kUsersUpstream);
+    auto& by_id = enrichment.artists.emplace();
+    for (const auto* artists : {&speculated_artists, &fetched.artists}) {
+      if (!artists->ok()) {
+        degrade(kUsersUpstream);
+        continue;
+      }
+      for (const users_v1::User& user : (*artists)->users()) by_id.emplace(user.id(), user);
     }
   }
   if (plan.like_counts) {
@@ -149,7 +178,9 @@ twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TrackAssembler::GetTracks
 
   // TrackMetadata answers in the order asked, but the order is ours to keep.
   std::unordered_map<std::int64_t, const TrackRecord*> by_id;
-  for (const TrackRecord* record : candidates) by_id.emplace(record->id(), record);
+  for (const TrackRecord* record : StaticallyVisible(*fetched.records, viewer)) {
+    by_id.emplace(record->id(), record);
+  }
   for (const std::int64_t id : *ids) {
     auto it = by_id.find(id);
     if (it == by_id.end() || CheckAccess(*it->second, viewer, blocker_set) != Access::kVisible) {
@@ -170,6 +201,43 @@ twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TrackAssembler::GetTracks
     }
   }
   co_return response;
+}
+
+TrackAssembler::ArtistCalls TrackAssembler::Speculate(const std::vector<std::int64_t>& track_ids,
+                                                      const FanoutPlan& plan,
+                                                      const Viewer& viewer) {
+  ArtistCalls calls;
+  if (!plan.artists && !plan.blockers) return calls;  // the index is not even asked
+  const std::vector<std::int64_t> known = artist_index_.KnownArtists(track_ids);
+  calls.profiles = IfNeeded(plan.artists, known);
+  // BlockCandidates' rule without what only the records tell (which tracks the
+  // static rules hide): a superset of the candidates the records will need.
+  // plan.blockers holds for signed-in viewers only.
+  calls.block_candidates = IfNeeded(plan.blockers, known);
+  std::erase(calls.block_candidates, viewer.user_id());
+  return calls;
+}
+
+twirp::Awaitable<TrackAssembler::RecordsAndFollowUps> TrackAssembler::RecordsThenArtists(
+    std::vector<std::int64_t> track_ids, Viewer viewer, FanoutPlan plan, ArtistCalls speculated,
+    twirp::CallOptions options) {
+  tracks_v1::GetTracksRequest request;
+  request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
+  RecordsAndFollowUps fetched;
+  fetched.records = co_await upstreams_.track_metadata.GetTracks(request, options);
+  if (!fetched.records.ok()) co_return fetched;
+  artist_index_.Learn(track_ids, fetched.records->tracks());
+
+  const std::vector<const TrackRecord*> visible = StaticallyVisible(*fetched.records, viewer);
+  using boost::asio::experimental::awaitable_operators::operator&&;
+  std::tie(fetched.artists, fetched.blockers) = co_await (
+      GetUsers(Uncovered(IfNeeded(plan.artists, ArtistsOf(visible)), speculated.profiles),
+               options) &&
+      FindBlockers(viewer.user_id(),
+                   Uncovered(IfNeeded(plan.blockers, BlockCandidates(visible, viewer)),
+                             speculated.block_candidates),
+                   options));
+  co_return fetched;
 }
 
 twirp::Awaitable<twirp::Result<users_v1::GetUsersResponse>> TrackAssembler::GetUsers(

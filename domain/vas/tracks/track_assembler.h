@@ -1,9 +1,23 @@
-// GetTracks: the Track aggregate built from the foundation services. One
-// TrackMetadata call, then in parallel only the calls the field mask and the
-// viewer need, each upstream at most once and batched; then the access rules
-// (access_policy.h) and the assembly, in the order asked.
+// GetTracks: the Track aggregate built from the foundation services, in one
+// round trip when it can. Only the calls the field mask and the viewer need
+// are made, each batched:
+//   - at once, in parallel: TrackMetadata.GetTracks; Likes.CountLikes and
+//     Likes.GetLikedTracks, which need only the requested ids (answers about
+//     tracks that turn out hidden are dropped); and, speculatively,
+//     Users.GetUsers and Users.FindBlockers about the artists the ArtistIndex
+//     (artist_index.h) already knows for the requested tracks;
+//   - when the records arrive: one follow-up GetUsers and/or FindBlockers, in
+//     parallel, about the artists of the records the speculative calls did not
+//     cover (none with a warm index; all of them with a cold one, which is then
+//     two round trips).
+// So TrackMetadata and each Likes method are called at most once, each Users
+// method at most twice (one speculative call, one follow-up); and the answer is
+// always what the records say: a stale index entry costs a follow-up call,
+// never a wrong artist or a skipped block check.
+// Then the access rules (access_policy.h) and the assembly, in the order asked.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,6 +27,7 @@
 
 #include "foundation/users/v1/users.pb.h"
 #include "vas/tracks/access_policy.h"
+#include "vas/tracks/artist_index.h"
 #include "vas/tracks/upstreams.h"
 #include "twirpcpp/awaitable.h"
 #include "twirpcpp/context.h"
@@ -25,7 +40,7 @@ namespace vas::tracks {
 // The most ids one GetTracks asks for, as the foundation services accept.
 inline constexpr int kMaxTrackIds = 500;
 
-// Which calls after TrackMetadata a GetTracks needs.
+// Which calls besides TrackMetadata a GetTracks needs.
 struct FanoutPlan {
   bool artists = false;       // Users.GetUsers: artist profile fields
   bool like_counts = false;   // Likes.CountLikes: stats
@@ -40,8 +55,9 @@ struct FanoutPlan {
 // An anonymous viewer has liked nothing and is blocked by nobody: no call.
 FanoutPlan PlanFanout(const twirp::FieldMask& mask, const Viewer& viewer);
 
-// What the parallel calls brought; nullopt when a call was not made or failed,
-// which leaves its part of the aggregate unset.
+// What the calls besides TrackMetadata brought; nullopt when a call was not
+// made or failed, which leaves its part of the aggregate unset. An artist of a
+// failed GetUsers (speculative or follow-up) is left out of `artists`.
 struct Enrichment {
   std::optional<std::map<std::int64_t, ::foundation::users::v1::User>> artists;
   std::optional<std::map<std::int64_t, std::int64_t>> like_counts;
@@ -57,19 +73,45 @@ v1::Track AssembleTrack(const TrackRecord& record, const Enrichment& enrichment,
 
 class TrackAssembler {
  public:
-  explicit TrackAssembler(Upstreams upstreams) : upstreams_(std::move(upstreams)) {}
+  // `artist_index_capacity` 0: no index, no speculation; the artist calls wait
+  // for the records.
+  explicit TrackAssembler(Upstreams upstreams,
+                          std::size_t artist_index_capacity = kDefaultArtistIndexCapacity)
+      : upstreams_(std::move(upstreams)), artist_index_(artist_index_capacity) {}
 
   // The visible tracks of request.track_ids, each once, in the order first
   // asked. The request deadline is passed on to every upstream call. A failed
-  // TrackMetadata or FindBlockers call fails the request (unavailable): never a
-  // response that might show a hidden track. A failed optional call (GetUsers,
-  // CountLikes, GetLikedTracks) leaves its fields unset and names its upstream in
-  // the X-Degraded response header ("likes", "users", "likes,users").
+  // TrackMetadata or FindBlockers call (speculative or follow-up) fails the
+  // request (unavailable): never a response that might show a hidden track. A
+  // failed optional call (GetUsers, CountLikes, GetLikedTracks) leaves its
+  // fields unset and names its upstream in the X-Degraded response header
+  // ("likes", "users", "likes,users").
   twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> GetTracks(
       twirp::Context& ctx, const v1::GetTracksRequest& request, const twirp::FieldMask& mask);
 
  private:
-  // The parallel calls. Each takes its arguments by value (they live in its own
+  // The artists to ask Users about before the records arrive.
+  struct ArtistCalls {
+    std::vector<std::int64_t> profiles;          // GetUsers
+    std::vector<std::int64_t> block_candidates;  // FindBlockers
+  };
+  // TrackMetadata's answer, and the follow-up artist calls its records needed.
+  struct RecordsAndFollowUps {
+    twirp::Result<::foundation::tracks::v1::GetTracksResponse> records;
+    twirp::Result<::foundation::users::v1::GetUsersResponse> artists;
+    twirp::Result<::foundation::users::v1::FindBlockersResponse> blockers;
+  };
+
+  ArtistCalls Speculate(const std::vector<std::int64_t>& track_ids, const FanoutPlan& plan,
+                        const Viewer& viewer);
+  // TrackMetadata.GetTracks, the index updated from its answer, then the
+  // artist calls of the records that `speculated` does not cover.
+  twirp::Awaitable<RecordsAndFollowUps> RecordsThenArtists(std::vector<std::int64_t> track_ids,
+                                                           Viewer viewer, FanoutPlan plan,
+                                                           ArtistCalls speculated,
+                                                           twirp::CallOptions options);
+
+  // The upstream calls. Each takes its arguments by value (they live in its own
   // frame) and answers an empty response without a call when it has nothing to ask.
   twirp::Awaitable<twirp::Result<::foundation::users::v1::GetUsersResponse>> GetUsers(
       std::vector<std::int64_t> user_ids, twirp::CallOptions options);
@@ -81,6 +123,7 @@ class TrackAssembler {
       std::int64_t viewer_id, std::vector<std::int64_t> track_ids, twirp::CallOptions options);
 
   Upstreams upstreams_;
+  ArtistIndex artist_index_;
 };
 
 // request.track_ids as GetTracks asks TrackMetadata for them: each id once, in
