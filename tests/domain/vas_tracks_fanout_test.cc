@@ -22,6 +22,7 @@
 #include "foundation/likes/v1/likes.twirp.h"
 #include "foundation/tracks/v1/track_metadata.twirp.h"
 #include "foundation/users/v1/users.twirp.h"
+#include "get_tracks_call.h"
 #include "loopback.h"
 #include "vas/tracks/artist_index.h"
 #include "vas/tracks/service.h"
@@ -282,21 +283,7 @@ class System {
   twirp::Result<v1::GetTracksResponse> Get(const Ids& ids, const v1::Viewer& viewer,
                                            google::protobuf::FieldMask mask = {},
                                            std::string* degraded = nullptr) {
-    v1::GetTracksRequest request;
-    request.mutable_track_ids()->Assign(ids.begin(), ids.end());
-    *request.mutable_viewer() = viewer;
-    *request.mutable_field_mask() = std::move(mask);
-    std::vector<std::pair<std::string, std::string>> headers;
-    twirp::CallOptions options;
-    options.response_headers = &headers;
-    auto response = client_->GetTracksBlocking(request, std::move(options));
-    if (degraded != nullptr) {
-      degraded->clear();
-      for (const auto& [name, value] : headers) {
-        if (name == "X-Degraded" || name == "x-degraded") *degraded = value;
-      }
-    }
-    return response;
+    return CallGetTracks(*client_, ids, viewer, std::move(mask), degraded);
   }
 
  private:

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "get_tracks_call.h"
 #include "likes/service.h"
 #include "seed/seed.h"
 #include "temp_dir.h"
@@ -156,21 +157,7 @@ class System {
   twirp::Result<v1::GetTracksResponse> Get(const Ids& ids, const v1::Viewer& viewer,
                                            google::protobuf::FieldMask mask = {},
                                            std::string* degraded = nullptr) {
-    v1::GetTracksRequest request;
-    request.mutable_track_ids()->Assign(ids.begin(), ids.end());
-    *request.mutable_viewer() = viewer;
-    *request.mutable_field_mask() = std::move(mask);
-    std::vector<std::pair<std::string, std::string>> headers;
-    twirp::CallOptions options;
-    options.response_headers = &headers;
-    auto response = client_->GetTracksBlocking(request, std::move(options));
-    if (degraded != nullptr) {
-      degraded->clear();
-      for (const auto& [name, value] : headers) {
-        if (name == "X-Degraded" || name == "x-degraded") *degraded = value;
-      }
-    }
-    return response;
+    return CallGetTracks(*client_, ids, viewer, std::move(mask), degraded);
   }
 
   twirp::Result<v1::LikeTrackResponse> Like(std::int64_t track_id, const v1::Viewer& viewer) {
