@@ -11,6 +11,11 @@ namespace {
 
 namespace pb = google::protobuf;
 
+// `types` when it holds `message`'s types, else null (the uncached way).
+JsonTypes* TypesFor(const pb::Message& message, JsonTypes* types) {
+  return types != nullptr && message.GetDescriptor()->file()->pool() == types->pool() ? types : nullptr;
+}
+
 Result<std::string> EncodeJson(const pb::Message& message, const JsonWriteOptions& json, JsonTypes* types) {
   const JsonOutputPlan plan = PlanJsonOutput(message, json);
   pb::util::JsonPrintOptions options;
@@ -55,7 +60,7 @@ Result<void> DecodeJson(std::string_view body, pb::Message& message, JsonTypes* 
 
 Result<std::string> Encode(const pb::Message& message, Encoding encoding, const JsonWriteOptions& json,
                            JsonTypes* types) {
-  if (encoding == Encoding::kJson) return EncodeJson(message, json, types);
+  if (encoding == Encoding::kJson) return EncodeJson(message, json, TypesFor(message, types));
   std::string out;
   // Empty for an all-default message (§2.10). Fails only for missing proto2
   // required fields, as proto.Marshal does.
@@ -67,7 +72,7 @@ Result<std::string> Encode(const pb::Message& message, Encoding encoding, const 
 
 Result<void> Decode(std::string_view body, Encoding encoding, pb::Message& message, JsonTypes* types) {
   message.Clear();
-  if (encoding == Encoding::kJson) return DecodeJson(body, message, types);
+  if (encoding == Encoding::kJson) return DecodeJson(body, message, TypesFor(message, types));
   // Unknown fields are kept; invalid UTF-8 in a proto3 string fails the parse
   // (§2.5-2.6). ParseFromArray also requires proto2 required fields, like proto.Unmarshal.
   if (body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||

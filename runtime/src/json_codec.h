@@ -16,7 +16,8 @@
 namespace twirp::internal {
 
 // `types` may be null: the type is then resolved the way json_util's Message
-// functions do it, on every call.
+// functions do it, on every call; so it is for a message of another pool than
+// `types` holds.
 Result<std::string> Encode(const google::protobuf::Message& message, Encoding encoding,
                            const JsonWriteOptions& json, JsonTypes* types);
 Result<void> Decode(std::string_view body, Encoding encoding, google::protobuf::Message& message,

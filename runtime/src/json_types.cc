@@ -13,7 +13,8 @@ constexpr std::string_view kTypeUrlPrefix = "type.googleapis.com";
 }  // namespace
 
 JsonTypes::JsonTypes(const pb::DescriptorPool* pool)
-    : pool_resolver_(pb::util::NewTypeResolverForDescriptorPool(std::string(kTypeUrlPrefix), pool)),
+    : pool_(pool),
+      pool_resolver_(pb::util::NewTypeResolverForDescriptorPool(std::string(kTypeUrlPrefix), pool)),
       current_(nullptr) {
   snapshots_.push_back(std::make_unique<const Snapshot>());
   current_.store(snapshots_.back().get(), std::memory_order_release);

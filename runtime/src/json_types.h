@@ -30,6 +30,10 @@ class JsonTypes final : public google::protobuf::util::TypeResolver {
   explicit JsonTypes(
       const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool());
   ~JsonTypes() override;
+
+  // Where the types come from: a message of another pool (a DynamicMessage
+  // over a pool of its own) is not for this cache.
+  const google::protobuf::DescriptorPool* pool() const { return pool_; }
   JsonTypes(const JsonTypes&) = delete;
   JsonTypes& operator=(const JsonTypes&) = delete;
 
@@ -64,6 +68,7 @@ class JsonTypes final : public google::protobuf::util::TypeResolver {
   void AddEnum(const google::protobuf::EnumDescriptor& type, Snapshot& next);
   const std::string& StoreUrl(std::string_view full_name);
 
+  const google::protobuf::DescriptorPool* pool_;
   std::unique_ptr<google::protobuf::util::TypeResolver> pool_resolver_;
   std::atomic<const Snapshot*> current_;
 

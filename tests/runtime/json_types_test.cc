@@ -7,8 +7,11 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/type_resolver_util.h>
 
@@ -119,6 +122,35 @@ TEST_CASE("JSON through the cache is what twirp::Encode and twirp::Decode give w
   const auto refused = twirp::internal::Decode(R"({"int32_value":"x"})", Encoding::kJson, bad, &types);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code() == twirp::ErrorCode::kMalformed);
+}
+
+TEST_CASE("a message of another descriptor pool is converted from its own pool, not the cache's") {
+  pb::FileDescriptorProto file;
+  file.set_name("dynamic/thing.proto");
+  file.set_package("dynamic");
+  file.set_syntax("proto3");
+  pb::DescriptorProto& thing = *file.add_message_type();
+  thing.set_name("Thing");
+  for (auto [name, number, type] : {std::tuple{"name", 1, pb::FieldDescriptorProto::TYPE_STRING},
+                                    std::tuple{"n", 2, pb::FieldDescriptorProto::TYPE_INT32}}) {
+    pb::FieldDescriptorProto& field = *thing.add_field();
+    field.set_name(name);
+    field.set_number(number);
+    field.set_type(type);
+    field.set_label(pb::FieldDescriptorProto::LABEL_OPTIONAL);
+    field.set_json_name(name);
+  }
+  pb::DescriptorPool pool;
+  const pb::FileDescriptor* built = pool.BuildFile(file);
+  REQUIRE(built != nullptr);
+  pb::DynamicMessageFactory factory(&pool);
+  std::unique_ptr<pb::Message> message(factory.GetPrototype(built->message_type(0))->New());
+
+  JsonTypes types;
+  REQUIRE(twirp::internal::Decode(R"({"name":"x","n":3})", Encoding::kJson, *message, &types).ok());
+  const auto encoded = twirp::internal::Encode(*message, Encoding::kJson, {}, &types);
+  REQUIRE(encoded.ok());
+  CHECK(*encoded == R"({"name":"x","n":3})");
 }
 
 TEST_CASE("threads preparing and resolving at once all see complete types") {
