@@ -112,6 +112,28 @@ class Database {
   std::string store_;
 };
 
+// How every store opens: its database at `path`, the schema created in one
+// transaction when the file is new (and then filled by `populate`), and the
+// store's statements prepared. A Store befriends StoreOpener and has a
+// constructor from its Database, PrepareStatements(), and the members db_
+// (the Database) and created_ (whether the file was new).
+struct StoreOpener {
+  template <class Store>
+  static twirp::Result<std::unique_ptr<Store>> Open(
+      const std::string& path, std::string store_name, const std::string& schema,
+      const std::function<twirp::Result<void>(Store&)>& populate) {
+    auto db = Database::Open(path, std::move(store_name));
+    if (!db.ok()) return std::move(db).error();
+    std::unique_ptr<Store> store(new Store(std::move(*db)));
+    auto created = store->db_->EnsureSchema(
+        schema, [&] { return store->PrepareStatements(); },
+        [&] { return populate ? populate(*store) : twirp::Ok(); });
+    if (!created.ok()) return std::move(created).error();
+    store->created_ = *created;
+    return store;
+  }
+};
+
 // The twirp::Error for a failed SQLite call: unavailable when the database is
 // busy or locked (a retry may succeed), internal otherwise. The SQLite message
 // goes in the cause, which is never sent to clients.

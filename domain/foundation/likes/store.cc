@@ -31,15 +31,7 @@ std::int64_t NowMs() {
 
 twirp::Result<std::unique_ptr<LikesStore>> LikesStore::Open(const std::string& path,
                                                             const Populate& populate) {
-  auto db = sqlite::Database::Open(path, "likes store");
-  if (!db.ok()) return std::move(db).error();
-  std::unique_ptr<LikesStore> store(new LikesStore(std::move(*db)));
-  auto created = store->db_->EnsureSchema(
-      kSchema, [&] { return store->PrepareStatements(); },
-      [&] { return populate ? populate(*store) : twirp::Ok(); });
-  if (!created.ok()) return std::move(created).error();
-  store->created_ = *created;
-  return store;
+  return sqlite::StoreOpener::Open<LikesStore>(path, "likes store", kSchema, populate);
 }
 
 twirp::Result<void> LikesStore::PrepareStatements() {

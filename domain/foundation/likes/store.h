@@ -57,6 +57,7 @@ class LikesStore {
                                          std::optional<std::int64_t> cursor);
 
  private:
+  friend struct sqlite::StoreOpener;
   explicit LikesStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
   twirp::Result<void> PrepareStatements();
   twirp::Result<bool> LikeLocked(std::int64_t user_id, std::int64_t track_id,

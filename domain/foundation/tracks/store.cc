@@ -49,15 +49,7 @@ std::vector<std::string> SplitTerritories(const std::string& joined) {
 
 twirp::Result<std::unique_ptr<TracksStore>> TracksStore::Open(const std::string& path,
                                                               const Populate& populate) {
-  auto db = sqlite::Database::Open(path, "tracks store");
-  if (!db.ok()) return std::move(db).error();
-  std::unique_ptr<TracksStore> store(new TracksStore(std::move(*db)));
-  auto created = store->db_->EnsureSchema(
-      kSchema, [&] { return store->PrepareStatements(); },
-      [&] { return populate ? populate(*store) : twirp::Ok(); });
-  if (!created.ok()) return std::move(created).error();
-  store->created_ = *created;
-  return store;
+  return sqlite::StoreOpener::Open<TracksStore>(path, "tracks store", kSchema, populate);
 }
 
 twirp::Result<void> TracksStore::PrepareStatements() {

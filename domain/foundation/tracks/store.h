@@ -51,6 +51,7 @@ class TracksStore {
   twirp::Result<std::vector<TrackRecord>> GetTracks(std::span<const std::int64_t> ids);
 
  private:
+  friend struct sqlite::StoreOpener;
   explicit TracksStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
   twirp::Result<void> PrepareStatements();
 

@@ -31,15 +31,7 @@ CREATE TABLE sessions (
 
 twirp::Result<std::unique_ptr<UsersStore>> UsersStore::Open(const std::string& path,
                                                             const Populate& populate) {
-  auto db = sqlite::Database::Open(path, "users store");
-  if (!db.ok()) return std::move(db).error();
-  std::unique_ptr<UsersStore> store(new UsersStore(std::move(*db)));
-  auto created = store->db_->EnsureSchema(
-      kSchema, [&] { return store->PrepareStatements(); },
-      [&] { return populate ? populate(*store) : twirp::Ok(); });
-  if (!created.ok()) return std::move(created).error();
-  store->created_ = *created;
-  return store;
+  return sqlite::StoreOpener::Open<UsersStore>(path, "users store", kSchema, populate);
 }
 
 twirp::Result<void> UsersStore::PrepareStatements() {

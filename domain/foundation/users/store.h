@@ -54,6 +54,7 @@ class UsersStore {
   twirp::Result<std::optional<std::int64_t>> Authenticate(std::string_view token);
 
  private:
+  friend struct sqlite::StoreOpener;
   explicit UsersStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
   twirp::Result<void> PrepareStatements();
 
