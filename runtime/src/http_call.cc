@@ -1,23 +1,11 @@
 #include "http_call.h"
 
-#include <exception>
 #include <optional>
 #include <utility>
 
+#include "panic.h"
+
 namespace twirp::internal {
-namespace {
-
-std::string DescribeCurrentException() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
-
-}  // namespace
 
 Awaitable<void> ServeHttpHandler(ServerCore& core, ResponseSink& sink, const BeastRequest& request,
                                  std::string path, const HttpHandler& handler,
@@ -44,8 +32,7 @@ Awaitable<void> ServeHttpHandler(ServerCore& core, ResponseSink& sink, const Bea
     response = co_await handler(ctx, plain);
   } catch (...) {
     // As for a Twirp handler (§4.10): the request fails, the server carries on.
-    response = HttpResponse::FromError(
-        InternalError("Internal service panic").WithCause(DescribeCurrentException()));
+    response = HttpResponse::FromError(PanicError());
   }
   if (response->status < 100 || response->status > 599) {
     response = HttpResponse::FromError(InternalError(

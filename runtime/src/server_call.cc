@@ -10,24 +10,13 @@
 #include <boost/beast/http/field.hpp>
 
 #include "json_codec.h"
+#include "panic.h"
 #include "twirpcpp/codec.h"
 
 namespace twirp::internal {
 namespace http = boost::beast::http;
 
 namespace {
-
-constexpr std::string_view kPanicMessage = "Internal service panic";
-
-std::string DescribeCurrentException() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
 
 // A hook that throws is treated as a panicking handler would be: the request
 // fails with internal, the server carries on (Go would crash).
@@ -36,7 +25,7 @@ Result<void> RunGateHook(const std::function<Result<void>(Context&)>& hook, Cont
   try {
     return hook(ctx);
   } catch (...) {
-    return InternalError(std::string(kPanicMessage)).WithCause(DescribeCurrentException());
+    return PanicError();
   }
 }
 
@@ -109,7 +98,7 @@ Awaitable<void> RequestCall::Run() {
   try {
     co_await route.method->serve(*this);
   } catch (...) {
-    failure = InternalError(std::string(kPanicMessage)).WithCause(DescribeCurrentException());
+    failure = PanicError();
   }
   if (responded_) co_return;
   if (!failure) failure = std::move(decode_error_);
@@ -142,7 +131,7 @@ Awaitable<void> RequestCall::Invoke(const google::protobuf::Message& request,
   } catch (...) {
     // Deliberately not re-raised (Go re-panics): nothing a handler does may
     // take the server down (§4.10).
-    panic = InternalError(std::string(kPanicMessage)).WithCause(DescribeCurrentException());
+    panic = PanicError();
   }
   if (panic) {
     co_await WriteError(std::move(*panic));
