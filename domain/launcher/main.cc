@@ -29,6 +29,7 @@
 #include <boost/program_options.hpp>
 
 #include "children.h"
+#include "process/service_process.h"
 #include "seed/seed.h"
 
 namespace {
@@ -258,18 +259,7 @@ int main(int argc, char* argv[]) {
        "time the services get to start listening")
       ("stop-grace-ms", po::value(&flags.stop_grace_ms)->default_value(15'000),
        "time each service gets to stop before it is killed");
-  po::variables_map vars;
-  try {
-    po::store(po::parse_command_line(argc, argv, description), vars);
-    if (vars.count("help")) {
-      std::cout << description;
-      return 0;
-    }
-    po::notify(vars);
-  } catch (const po::error& e) {
-    std::cerr << kName << ": " << e.what() << "\n" << description;
-    return 2;
-  }
+  if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
   if (flags.base_port < 0 || flags.base_port + kServiceCount - 1 > 65535 ||
       flags.startup_timeout_ms < 1 || flags.stop_grace_ms < 1) {
     std::cerr << kName << ": --base-port must be 0 or leave room for " << kServiceCount
