@@ -15,7 +15,7 @@
 #include <string>
 
 #include "measure.h"
-#include "json_codec.h"
+#include "codec/message_codec.h"
 #include "twirpcpp/codec.h"
 #include "vas/tracks/v1/tracks.pb.h"
 

@@ -19,7 +19,7 @@ namespace {
 
 namespace pb = google::protobuf;
 
-// Go's generator would emit streaming RPCs as unary ones (twirp-wire.md §8.3),
+// Go's generator would emit streaming RPCs as unary ones (wire-protocol.md §8.3),
 // which then fail at run time; refusing at generation time says so where it can
 // be fixed.
 bool RefuseStreaming(const pb::FileDescriptor* file, std::string& error) {

@@ -1,6 +1,6 @@
 // protoc-gen-twirpcpp's CodeGenerator: for each .proto, writes <stem>.fields.h (typed
 // field-mask paths) next to protoc's <stem>.pb.h; for each one with services, also
-// <stem>.twirp.h and <stem>.twirp.cc (twirp-wire.md §8.1).
+// <stem>.twirp.h and <stem>.twirp.cc (wire-protocol.md §8.1).
 #pragma once
 
 #include <cstdint>

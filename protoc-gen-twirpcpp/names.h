@@ -11,7 +11,7 @@
 
 namespace twirp::plugin {
 
-// Go's CamelCase, as protoc-gen-twirp names services and methods (twirp-wire.md
+// Go's CamelCase, as protoc-gen-twirp names services and methods (wire-protocol.md
 // §1.9): a leading '_' becomes 'X'; '_' followed by a lower-case letter is dropped
 // and the letter upper-cased; other '_' are kept; a lower-case letter that starts a
 // word is upper-cased. "Haberdasher_v1" -> "HaberdasherV1", "get2fa" -> "Get2Fa".

@@ -1,6 +1,6 @@
 // The three foundation services over loopback HTTP, called through their
 // generated clients: batched reads, idempotent commands, paging, and the
-// invalid_argument / unauthenticated answers of twirp-wire.md §4 (code table)
+// invalid_argument / unauthenticated answers of wire-protocol.md §4 (code table)
 // with Go's meta "argument" convention.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Interop with the TypeScript Twirp peers (twirp-wire.md §9): their clients
+// Interop with the TypeScript Twirp peers (wire-protocol.md §9): their clients
 // against our server, our client against their server. The peers run under
 // node from tests/interop/node (built by the ctest fixture interop_node_setup);
 // each prints one JSON line per call (see node/src/client.ts), asserted here.

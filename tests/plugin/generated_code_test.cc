@@ -1,5 +1,5 @@
 // The generated API as users see it: the names and signatures every other part of
-// twirpcpp relies on (twirp-wire.md §1.1, §1.7, §1.9, §8.2, §8.5). Mostly checked at
+// twirpcpp relies on (wire-protocol.md §1.1, §1.7, §1.9, §8.2, §8.5). Mostly checked at
 // compile time; the handler classes below must implement every pure virtual.
 #include <memory>
 #include <string_view>

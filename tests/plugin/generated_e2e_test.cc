@@ -1,6 +1,6 @@
 // Generated servers and clients talking over loopback: Register<Service>() routes
 // what the generated client sends, by CamelCase and by literal names
-// (twirp-wire.md §1.1, §1.7, §1.9, §1.10, §8.5).
+// (wire-protocol.md §1.1, §1.7, §1.9, §1.10, §8.5).
 #include <chrono>
 #include <future>
 #include <memory>

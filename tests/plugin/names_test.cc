@@ -1,4 +1,4 @@
-// Names the generator derives from descriptors: Go's CamelCase (twirp-wire.md §1.9),
+// Names the generator derives from descriptors: Go's CamelCase (wire-protocol.md §1.9),
 // C++ keywords and clashes, and the route strings (§1.1, §8.2, §8.5).
 #include <memory>
 #include <string>

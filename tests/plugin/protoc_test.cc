@@ -1,5 +1,5 @@
 // protoc driving the freshly built plugin, for what the golden files cannot show:
-// refusals and their messages (twirp-wire.md §8.1, §8.3, §8.4; field-mask options).
+// refusals and their messages (wire-protocol.md §8.1, §8.3, §8.4; field-mask options).
 #include <sys/wait.h>
 
 #include <cstdio>

@@ -1,4 +1,4 @@
-// URL building of twirp::Client (twirp-wire.md §1.1, §1.10-1.12).
+// URL building of twirp::Client (wire-protocol.md §1.1, §1.10-1.12).
 #include <catch2/catch.hpp>
 
 #include "client_test_util.h"

@@ -1,5 +1,5 @@
 // What the client puts on the wire and how it reads every kind of response
-// (twirp-wire.md §6.1-6.15), against a scripted HTTP server.
+// (wire-protocol.md §6.1-6.15), against a scripted HTTP server.
 #include <atomic>
 
 #include <catch2/catch.hpp>

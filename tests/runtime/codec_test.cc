@@ -1,4 +1,4 @@
-// Content types and message (de)serialization (twirp-wire.md §2 and §3). JSON
+// Content types and message (de)serialization (wire-protocol.md §2 and §3). JSON
 // output is compared parsed (§3.5), except where a rule is about presence or order.
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
-// How a client reads a non-200 response, as a Go twirp client does (twirp-wire.md §6.5-6.11).
+// How a client reads a non-200 response, as a Go twirp client does (wire-protocol.md §6.5-6.11).
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "error_response.h"
+#include "client/error_decoding.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// twirp::Error: the code table and the JSON error body (twirp-wire.md §4).
+// twirp::Error: the code table and the JSON error body (wire-protocol.md §4).
 #include <catch2/catch.hpp>
 
 #include <string>

@@ -15,8 +15,8 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/type_resolver_util.h>
 
-#include "json_codec.h"
-#include "json_types.h"
+#include "codec/message_codec.h"
+#include "codec/json_types.h"
 #include "twirpcpp/codec.h"
 #include "twirpcpp/test/v1/wire.pb.h"
 

@@ -1,5 +1,5 @@
 // Hooks, interceptors, handler failures, response headers, blocking handlers and
-// graceful shutdown (twirp-wire.md §4.10, §5).
+// graceful shutdown (wire-protocol.md §4.10, §5).
 #include <catch2/catch.hpp>
 
 #include <atomic>

@@ -1,5 +1,5 @@
 // Routing, content types, encodings and error bodies of the server, over real
-// sockets (twirp-wire.md §1, §2, §4).
+// sockets (wire-protocol.md §1, §2, §4).
 #include <catch2/catch.hpp>
 
 #include <google/protobuf/util/json_util.h>

@@ -4,7 +4,7 @@
 // CONTRACT: CallOptions, ClientOptions' first fields, Client and its Call methods
 // are what generated code and users rely on; add members, do not rename these.
 //
-// Failures a call reports besides the server's own Twirp errors (twirp-wire.md §6):
+// Failures a call reports besides the server's own Twirp errors (wire-protocol.md §6):
 //   unavailable        connection refused, DNS failure, connect timeout, or the
 //                      connection dropped before any byte of the response arrived
 //                      (Go says internal "failed to do request"; a retry may succeed,

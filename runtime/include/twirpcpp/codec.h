@@ -1,5 +1,5 @@
 // Content types, and message (de)serialization in protobuf and JSON. The wire
-// format's choices (twirp-wire.md §2 and §3) are made here and nowhere else.
+// format's choices (wire-protocol.md §2 and §3) are made here and nowhere else.
 #pragma once
 
 #include <optional>

@@ -43,7 +43,7 @@ class Context {
 
   // Proto package ("" when the file has none), CamelCase service name and
   // CamelCase method name. The method name is empty until the request is routed
-  // (twirp-wire.md §5.9).
+  // (wire-protocol.md §5.9).
   std::string_view package_name() const { return package_name_; }
   std::string_view service_name() const { return service_name_; }
   std::string_view method_name() const { return method_name_; }

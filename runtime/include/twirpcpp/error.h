@@ -12,7 +12,7 @@
 
 namespace twirp {
 
-// The 18 Twirp error codes (twirp-wire.md §4.1). `ok` is not an error code.
+// The 18 Twirp error codes (wire-protocol.md §4.1). `ok` is not an error code.
 enum class ErrorCode : std::uint8_t {
   kCanceled,
   kUnknown,
@@ -70,7 +70,7 @@ class Error {
   Error&& WithCause(std::string cause) &&;
 
   // The response body a Go server writes: {"code":..,"msg":..,"meta":{..}} with
-  // meta left out when empty (twirp-wire.md §4.4-4.6).
+  // meta left out when empty (wire-protocol.md §4.4-4.6).
   std::string ToJson() const;
 
   friend bool operator==(const Error&, const Error&) = default;

@@ -1,5 +1,5 @@
 // Server hooks, called at the points of a request's life that Go's twirp.ServerHooks
-// names, in the same order (twirp-wire.md §5.1-5.6).
+// names, in the same order (wire-protocol.md §5.1-5.6).
 #pragma once
 
 #include <functional>

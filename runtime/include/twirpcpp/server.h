@@ -27,7 +27,7 @@ struct ServiceRoutes;
 // exposed to untrusted clients.
 struct ServerOptions {
   // Path prefix before "/<package>.<Service>/<Method>": "/twirp", "/a/b" (no
-  // trailing slash), or "" for none (twirp-wire.md §1.1, §1.6).
+  // trailing slash), or "" for none (wire-protocol.md §1.1, §1.6).
   std::string prefix = "/twirp";
 
   // Threads running the event loop (sessions and coroutine handlers).

@@ -1,5 +1,5 @@
 // twirpcpp-clientcompat: our client under Twirp's client compatibility protocol
-// (twirp-wire.md §7). Reads one binary ClientCompatMessage from stdin, calls
+// (wire-protocol.md §7). Reads one binary ClientCompatMessage from stdin, calls
 // NoopMethod or Method of CompatService at service_address (default /twirp
 // prefix, protobuf) and reports:
 //   success      the binary response on stdout, nothing on stderr;

@@ -1,4 +1,4 @@
-// The runner side of Twirp's client compatibility suite (twirp-wire.md §7.3-7.11),
+// The runner side of Twirp's client compatibility suite (wire-protocol.md §7.3-7.11),
 // reimplemented over our server, driving the twirpcpp-clientcompat binary as Go's
 // `clientcompat -client=<binary>` would: same 21 cases, same verdicts, same output.
 #include <fcntl.h>

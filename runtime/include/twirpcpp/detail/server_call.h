@@ -20,7 +20,7 @@ class ServerCall;
 // One RPC of a service, as the router sees it.
 struct MethodRoute {
   std::string_view name;        // the literal proto name, "MakeHat_v1"
-  std::string_view camel_name;  // Go's CamelCase of it, "MakeHatV1" (twirp-wire.md §1.7, §1.9)
+  std::string_view camel_name;  // Go's CamelCase of it, "MakeHatV1" (wire-protocol.md §1.7, §1.9)
   std::function<Awaitable<void>(ServerCall&)> serve;
 };
 

@@ -14,8 +14,8 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "server_call.h"
-#include "server_core.h"
+#include "server/unary_call.h"
+#include "server/server_core.h"
 
 namespace twirp::internal {
 

@@ -9,7 +9,7 @@
 
 #include <google/protobuf/message.h>
 
-#include "json_types.h"
+#include "codec/json_types.h"
 #include "twirpcpp/codec.h"
 #include "twirpcpp/result.h"
 

@@ -1,10 +1,10 @@
-#include "error_response.h"
+#include "client/error_decoding.h"
 
 #include <map>
 #include <optional>
 #include <string>
 
-#include "json_text.h"
+#include "codec/go_text.h"
 
 namespace twirp::internal {
 namespace {

@@ -1,4 +1,4 @@
-#include "metrics_registry.h"
+#include "server/metrics_registry.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "protojson_compat.h"
+#include "codec/protojson_compat.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,7 +10,7 @@
 #include <google/protobuf/descriptor.h>
 #include <nlohmann/json.hpp>
 
-#include "json_text.h"
+#include "codec/go_text.h"
 
 namespace twirp::internal {
 namespace {

@@ -1,8 +1,8 @@
-#include "router.h"
+#include "server/router.h"
 
 #include <stdexcept>
 
-#include "json_text.h"
+#include "codec/go_text.h"
 
 namespace twirp::internal {
 namespace {

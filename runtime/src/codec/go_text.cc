@@ -1,4 +1,4 @@
-#include "json_text.h"
+#include "codec/go_text.h"
 
 #include <cstdint>
 

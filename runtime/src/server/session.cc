@@ -1,4 +1,4 @@
-#include "session.h"
+#include "server/session.h"
 
 #include <algorithm>
 #include <array>
@@ -16,8 +16,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
-#include "json_text.h"
-#include "http_call.h"
+#include "codec/go_text.h"
+#include "server/plain_call.h"
 
 namespace twirp::internal {
 namespace asio = boost::asio;

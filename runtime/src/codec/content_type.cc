@@ -1,6 +1,6 @@
 #include "twirpcpp/codec.h"
 
-#include "json_codec.h"
+#include "codec/message_codec.h"
 
 namespace twirp {
 namespace {

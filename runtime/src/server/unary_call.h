@@ -13,7 +13,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "server_core.h"
+#include "server/server_core.h"
 #include "twirpcpp/context.h"
 #include "twirpcpp/detail/server_call.h"
 

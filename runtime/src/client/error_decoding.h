@@ -1,5 +1,5 @@
 // How a client turns a non-200 HTTP response into a twirp::Error, exactly as a
-// Go twirp v8 client does (twirp-wire.md §6.5-6.11). Private to the runtime.
+// Go twirp v8 client does (wire-protocol.md §6.5-6.11). Private to the runtime.
 #pragma once
 
 #include <string_view>
@@ -8,7 +8,7 @@
 
 namespace twirp::internal {
 
-// The error a Go client reports for a non-200 response (twirp-wire.md §6.5-6.11).
+// The error a Go client reports for a non-200 response (wire-protocol.md §6.5-6.11).
 // `reason_phrase` is quoted in intermediary messages; pass "" to use Go's
 // net/http StatusText for `status` (what a Go client prints, whatever the server
 // sent). `location_header` is only read for 3xx, `body` only for the others.

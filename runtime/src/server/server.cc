@@ -20,8 +20,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <google/protobuf/descriptor.h>
 
-#include "server_core.h"
-#include "session.h"
+#include "server/server_core.h"
+#include "server/session.h"
 #include "twirpcpp/detail/server_call.h"
 
 namespace twirp {

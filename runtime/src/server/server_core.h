@@ -11,10 +11,10 @@
 
 #include <boost/asio/thread_pool.hpp>
 
-#include "http_handlers.h"
-#include "json_types.h"
-#include "metrics_registry.h"
-#include "router.h"
+#include "server/plain_handlers.h"
+#include "codec/json_types.h"
+#include "server/metrics_registry.h"
+#include "server/router.h"
 #include "twirpcpp/interceptor.h"
 #include "twirpcpp/server.h"
 

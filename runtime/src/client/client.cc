@@ -14,9 +14,9 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/system/system_error.hpp>
 
-#include "error_response.h"
-#include "http_transport.h"
-#include "json_codec.h"
+#include "client/error_decoding.h"
+#include "client/connection_pool.h"
+#include "codec/message_codec.h"
 #include "twirpcpp/detail/client_call.h"
 
 namespace twirp {

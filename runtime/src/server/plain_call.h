@@ -7,8 +7,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "server_call.h"
-#include "server_core.h"
+#include "server/unary_call.h"
+#include "server/server_core.h"
 #include "twirpcpp/http.h"
 
 namespace twirp::internal {

@@ -1,4 +1,4 @@
-// Twirp routing as Go v8's generated ServeHTTP does it (twirp-wire.md §1.2-1.8,
+// Twirp routing as Go v8's generated ServeHTTP does it (wire-protocol.md §1.2-1.8,
 // §2.1-2.2, §4.12), for any number of services on one server.
 #pragma once
 

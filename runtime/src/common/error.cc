@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "json_text.h"
+#include "codec/go_text.h"
 
 namespace twirp {
 namespace {
@@ -14,7 +14,7 @@ struct CodeInfo {
   int http_status;
 };
 
-// The one code table (twirp-wire.md §4.1, Go errors.go ServerHTTPStatusFromErrorCode),
+// The one code table (wire-protocol.md §4.1, Go errors.go ServerHTTPStatusFromErrorCode),
 // indexed by ErrorCode.
 constexpr std::array<CodeInfo, kErrorCodeCount> kCodes{{
     {ErrorCode::kCanceled, "canceled", 408},

@@ -1,5 +1,5 @@
 // Where protobuf 3.21's C++ JSON mapping (json_util) differs from Go's protojson,
-// which is what Twirp peers speak (twirp-wire.md §3). json_util does the
+// which is what Twirp peers speak (wire-protocol.md §3). json_util does the
 // conversion; these functions only correct its output and pre-check its input.
 // Private to the runtime.
 #pragma once

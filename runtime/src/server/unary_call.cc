@@ -1,4 +1,4 @@
-#include "server_call.h"
+#include "server/unary_call.h"
 
 #include <exception>
 #include <utility>
@@ -9,8 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
-#include "json_codec.h"
-#include "panic.h"
+#include "codec/message_codec.h"
+#include "common/panic.h"
 #include "twirpcpp/codec.h"
 
 namespace twirp::internal {

@@ -1,4 +1,4 @@
-#include "http_transport.h"
+#include "client/connection_pool.h"
 
 #include <sys/socket.h>
 #include <sys/types.h>

@@ -1,9 +1,9 @@
-#include "http_call.h"
+#include "server/plain_call.h"
 
 #include <optional>
 #include <utility>
 
-#include "panic.h"
+#include "common/panic.h"
 
 namespace twirp::internal {
 

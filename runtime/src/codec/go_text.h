@@ -1,7 +1,7 @@
 // Go's text rules that the wire format inherits: encoding/json string escaping,
 // strconv.Quote (%q) and utf8.DecodeRune. Twirp error bodies and messages are
 // produced by these Go functions, so matching them byte for byte is the contract
-// (twirp-wire.md §4.4-4.6, §6.5, §6.11). Private to the runtime.
+// (wire-protocol.md §4.4-4.6, §6.5, §6.11). Private to the runtime.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "http_handlers.h"
+#include "server/plain_handlers.h"
 
 #include <algorithm>
 #include <stdexcept>

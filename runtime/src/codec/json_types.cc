@@ -1,4 +1,4 @@
-#include "json_types.h"
+#include "codec/json_types.h"
 
 #include <google/protobuf/util/type_resolver_util.h>
 

@@ -1,10 +1,10 @@
-#include "json_codec.h"
+#include "codec/message_codec.h"
 
 #include <limits>
 
 #include <google/protobuf/util/json_util.h>
 
-#include "protojson_compat.h"
+#include "codec/protojson_compat.h"
 
 namespace twirp::internal {
 namespace {
