@@ -61,8 +61,26 @@ bool AnyFieldMask(const std::vector<ServiceNames>& services) {
   return false;
 }
 
+// One detail::MethodNames per method: the names routes match, the client sends
+// and hooks see.
+void EmitMethodNames(pb::io::Printer& p, const ServiceNames& service) {
+  for (const MethodNames& m : service.methods) {
+    if (&m != &service.methods.front()) p.Print("\n");
+    p.Print(
+        "constexpr ::twirp::detail::MethodNames $constant${\n"
+        "    .package = $interface$::kPackageName,\n"
+        "    .service = \"$service$\",\n"
+        "    .service_camel = $interface$::kServiceName,\n"
+        "    .method = \"$method$\",\n"
+        "    .method_camel = $interface$::$method_constant$,\n"
+        "};\n",
+        "constant", m.names_constant, "interface", service.interface_class, "service",
+        service.name, "method", m.name, "method_constant", m.name_constant);
+  }
+}
+
 void EmitHeader(pb::io::Printer& p, const pb::FileDescriptor* file,
-                const std::vector<ServiceNames>& services) {
+                const std::vector<ServiceNames>& services, const Parameters& parameters) {
   const std::string ns = CppNamespace(file);
   EmitPreamble(p, file);
   p.Print(
@@ -85,7 +103,7 @@ void EmitHeader(pb::io::Printer& p, const pb::FileDescriptor* file,
       "stem", FileStem(file->name()));
   OpenNamespace(p, ns);
   for (const ServiceNames& service : services) {
-    EmitServerDeclarations(p, service);
+    EmitServerDeclarations(p, service, parameters.unimplemented_defaults);
     p.Print("\n");
     EmitClientDeclarations(p, service);
     p.Print("\n");
@@ -94,7 +112,7 @@ void EmitHeader(pb::io::Printer& p, const pb::FileDescriptor* file,
 }
 
 void EmitSource(pb::io::Printer& p, const pb::FileDescriptor* file,
-                const std::vector<ServiceNames>& services) {
+                const std::vector<ServiceNames>& services, const Parameters& parameters) {
   const std::string ns = CppNamespace(file);
   EmitPreamble(p, file);
   p.Print(
@@ -104,19 +122,18 @@ void EmitSource(pb::io::Printer& p, const pb::FileDescriptor* file,
       "#include <memory>\n"
       "#include <utility>\n"
       "\n"
-      "#include \"twirpcpp/detail/client_call.h\"\n",
+      "#include \"twirpcpp/detail/client_call.h\"\n"
+      "#include \"twirpcpp/detail/method_names.h\"\n"
+      "#include \"twirpcpp/detail/unary_route.h\"\n"
+      "\n",
       "stem", FileStem(file->name()));
-  if (AnyFieldMask(services)) p.Print("#include \"twirpcpp/detail/field_mask_call.h\"\n");
-  p.Print(
-      "#include \"twirpcpp/detail/server_call.h\"\n"
-      "\n");
   OpenNamespace(p, ns);
 
-  // File-local: the client's method tables and the routes templates.
+  // File-local: the method names and the routes templates.
   p.Print("namespace {\n\n");
   for (const ServiceNames& service : services) {
     if (service.methods.empty()) continue;
-    EmitClientMethodTable(p, service);
+    EmitMethodNames(p, service);
     p.Print("\n");
   }
   for (const ServiceNames& service : services) {
@@ -126,7 +143,7 @@ void EmitSource(pb::io::Printer& p, const pb::FileDescriptor* file,
   p.Print("}  // namespace\n\n");
 
   for (const ServiceNames& service : services) {
-    EmitServerDefinitions(p, service);
+    EmitServerDefinitions(p, service, parameters.unimplemented_defaults);
     p.Print("\n");
     EmitClientDefinitions(p, service);
     p.Print("\n");
@@ -150,12 +167,22 @@ bool WriteFile(pb::compiler::GeneratorContext* context, const std::string& name,
 
 }  // namespace
 
-bool ParseParameters(std::string_view text, Parameters& /*parameters*/, std::string& error) {
+bool ParseParameters(std::string_view text, Parameters& parameters, std::string& error) {
   std::vector<std::pair<std::string, std::string>> pairs;
   pb::compiler::ParseGeneratorParameter(std::string(text), &pairs);
   for (const auto& [key, value] : pairs) {
-    // Parameters will be matched here by key, each validating its value.
-    error = "unknown parameter \"" + key + "\" (protoc-gen-twirpcpp takes no parameters)";
+    if (key == "unimplemented_defaults") {
+      if (value.empty() || value == "true") {
+        parameters.unimplemented_defaults = true;
+      } else if (value == "false") {
+        parameters.unimplemented_defaults = false;
+      } else {
+        error = "parameter unimplemented_defaults takes true or false, not \"" + value + "\"";
+        return false;
+      }
+      continue;
+    }
+    error = "unknown parameter \"" + key + "\" (protoc-gen-twirpcpp takes unimplemented_defaults)";
     return false;
   }
   return true;
@@ -187,9 +214,9 @@ bool Generator::Generate(const pb::FileDescriptor* file, const std::string& para
   // No Twirp files for a file without services (§8.1).
   if (services.empty()) return true;
   return WriteFile(context, stem + ".twirp.h", *error,
-                   [&](pb::io::Printer& p) { EmitHeader(p, file, services); }) &&
+                   [&](pb::io::Printer& p) { EmitHeader(p, file, services, parameters); }) &&
          WriteFile(context, stem + ".twirp.cc", *error,
-                   [&](pb::io::Printer& p) { EmitSource(p, file, services); });
+                   [&](pb::io::Printer& p) { EmitSource(p, file, services, parameters); });
 }
 
 }  // namespace twirp::plugin

@@ -11,9 +11,15 @@
 
 namespace twirp::plugin {
 
-// The plugin's parameters (--twirpcpp_out=<key>=<value>,...:<dir>). None exist yet;
-// unknown ones are refused rather than ignored, so that a typo is not silent.
-struct Parameters {};
+// The plugin's parameters (--twirpcpp_out=<key>=<value>,...:<dir>). Unknown ones
+// are refused rather than ignored, so that a typo is not silent.
+struct Parameters {
+  // unimplemented_defaults[=true|false]: handlers are not pure virtual but
+  // answer unimplemented until overridden, so that a method added to the proto
+  // does not break the build of existing services. Off by default: as in Go, a
+  // new method is then a compile error until it is implemented.
+  bool unimplemented_defaults = false;
+};
 
 // Parses "key=value,key2,..." into `parameters`. On an unknown key or a bad value
 // returns false with a message in `error`.

@@ -92,9 +92,9 @@ std::map<const pb::Descriptor*, std::string> PathsClassNames(const pb::FileDescr
   }
   for (int i = 0; i < file->service_count(); ++i) {
     const ServiceNames service = NameService(file->service(i));
-    for (const std::string& name : {service.interface_class, service.blocking_class,
-                                    service.client_class, service.register_function,
-                                    service.routes_function}) {
+    for (const std::string& name :
+         {service.interface_class, service.blocking_class, service.client_interface_class,
+          service.client_class, service.register_function, service.routes_function}) {
       taken.insert(name);
     }
   }
@@ -183,13 +183,14 @@ ServiceNames NameService(const pb::ServiceDescriptor* service) {
   // CamelCase starts with a capital letter, so these are never keywords.
   names.interface_class = names.camel_name;
   names.blocking_class = names.camel_name + "Blocking";
+  names.client_interface_class = names.camel_name + "ClientInterface";
   names.client_class = names.camel_name + "Client";
   names.register_function = "Register" + names.camel_name;
   names.routes_function = names.camel_name + "Routes";
 
   // A member named like its class would be a constructor.
   const std::set<std::string> classes = {names.interface_class, names.blocking_class,
-                                         names.client_class};
+                                         names.client_interface_class, names.client_class};
   std::set<std::string> members;
   for (int i = 0; i < service->method_count(); ++i) {
     const pb::MethodDescriptor* method = service->method(i);
@@ -199,7 +200,7 @@ ServiceNames NameService(const pb::ServiceDescriptor* service) {
     m.camel_name = GoCamelCase(method->name());
     m.cpp_name = Unique(CppSafeName(m.camel_name), classes);
     m.name_constant = "k" + m.camel_name + "MethodName";
-    m.client_constant = "k" + names.camel_name + m.camel_name + "Method";
+    m.names_constant = "k" + names.camel_name + m.camel_name + "Method";
     m.request_type = CppTypeName(method->input_type());
     m.response_type = CppTypeName(method->output_type());
     m.mask_field = FieldMaskRequestField(method);
@@ -231,6 +232,7 @@ std::string FindNameClash(const pb::FileDescriptor* file, const std::vector<Serv
     const std::string svc = "service " + s.descriptor->full_name();
     claim(file_scope, s.interface_class, svc);
     claim(file_scope, s.blocking_class, svc);
+    claim(file_scope, s.client_interface_class, svc);
     claim(file_scope, s.client_class, svc);
     claim(file_scope, s.register_function, svc);
     claim(file_scope, s.routes_function, svc);
@@ -240,7 +242,7 @@ std::string FindNameClash(const pb::FileDescriptor* file, const std::vector<Serv
       // Routes match the literal or the CamelCase name (§1.7): two methods with one
       // CamelCase name could not be told apart.
       claim(service_scope, m.camel_name, what);
-      claim(file_scope, m.client_constant, what);
+      claim(file_scope, m.names_constant, what);
     }
   }
   if (!clash.empty()) return clash;

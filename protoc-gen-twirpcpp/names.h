@@ -44,7 +44,7 @@ struct MethodNames {
   std::string cpp_name;         // C++ member of the service and client classes
   std::string blocking_name;    // the client's blocking form, "<cpp_name>Blocking"
   std::string name_constant;    // "kMakeHatV1MethodName", a member of the service class
-  std::string client_constant;  // file-local ClientMethod, "k<Service><Method>Method"
+  std::string names_constant;   // file-local detail::MethodNames, "k<Service><Method>Method"
   std::string request_type;     // fully qualified C++ class
   std::string response_type;
   // The request's google.protobuf.FieldMask field named by the method's
@@ -61,7 +61,8 @@ struct ServiceNames {
   std::string path_prefix;      // Go's <Svc>PathPrefix, "/twirp/<pkg>.<CamelSvc>/"
   std::string interface_class;  // "<CamelSvc>", coroutine handlers
   std::string blocking_class;   // "<CamelSvc>Blocking"
-  std::string client_class;     // "<CamelSvc>Client"
+  std::string client_interface_class;  // "<CamelSvc>ClientInterface"
+  std::string client_class;     // "<CamelSvc>Client", which implements it
   std::string register_function;  // "Register<CamelSvc>"
   std::string routes_function;    // "<CamelSvc>Routes", file-local in the .twirp.cc
   std::vector<MethodNames> methods;

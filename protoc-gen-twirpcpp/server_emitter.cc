@@ -47,7 +47,19 @@ void EmitNameConstants(pb::io::Printer& p, const ServiceNames& service) {
   for (const MethodNames& m : service.methods) constant(m.name_constant, m.camel_name);
 }
 
-void EmitInterface(pb::io::Printer& p, const ServiceNames& service) {
+// A handler's declaration in one of the two interfaces: pure virtual, or with
+// a default that answers unimplemented when the plugin was asked for one.
+void EmitHandlerDeclaration(pb::io::Printer& p, const MethodNames& m, const std::string& result,
+                            bool unimplemented_defaults) {
+  p.Print("\n");
+  PrintComments(p, LeadingComments(m.descriptor), 2);
+  p.PrintRaw("  " +
+             WrapCall(2, "virtual " + result + " " + m.cpp_name, HandlerParameters(m),
+                      unimplemented_defaults ? ";" : " = 0;") +
+             "\n");
+}
+
+void EmitInterface(pb::io::Printer& p, const ServiceNames& service, bool unimplemented_defaults) {
   const Vars vars = ServiceVars(service);
   PrintComments(p, LeadingComments(service.descriptor), 0);
   p.Print(vars,
@@ -58,31 +70,22 @@ void EmitInterface(pb::io::Printer& p, const ServiceNames& service) {
           "\n"
           "  virtual ~$interface$() = default;\n");
   for (const MethodNames& m : service.methods) {
-    p.Print("\n");
-    PrintComments(p, LeadingComments(m.descriptor), 2);
-    p.PrintRaw("  " +
-               WrapCall(2,
-                        "virtual ::twirp::Awaitable<::twirp::Result<" + m.response_type + ">> " +
-                            m.cpp_name,
-                        HandlerParameters(m), " = 0;") +
-               "\n");
+    EmitHandlerDeclaration(p, m, "::twirp::Awaitable<::twirp::Result<" + m.response_type + ">>",
+                           unimplemented_defaults);
   }
   p.Print("};\n");
 }
 
-void EmitBlockingInterface(pb::io::Printer& p, const ServiceNames& service) {
+void EmitBlockingInterface(pb::io::Printer& p, const ServiceNames& service,
+                           bool unimplemented_defaults) {
   p.Print(ServiceVars(service),
           "// $interface$ with blocking handlers, which the server runs on its worker pool.\n"
           "class $blocking$ {\n"
           " public:\n"
           "  virtual ~$blocking$() = default;\n");
   for (const MethodNames& m : service.methods) {
-    p.Print("\n");
-    PrintComments(p, LeadingComments(m.descriptor), 2);
-    p.PrintRaw("  " +
-               WrapCall(2, "virtual ::twirp::Result<" + m.response_type + "> " + m.cpp_name,
-                        HandlerParameters(m), " = 0;") +
-               "\n");
+    EmitHandlerDeclaration(p, m, "::twirp::Result<" + m.response_type + ">",
+                           unimplemented_defaults);
   }
   p.Print("};\n");
 }
@@ -99,70 +102,41 @@ void EmitRegisterDeclarations(pb::io::Printer& p, const ServiceNames& service) {
   }
 }
 
-// One entry of routes.methods: the literal and CamelCase names and the typed
-// adapter from a decoded call to the handler. The runtime's Serve (or
-// ServeWithMask, which validates the mask before the handler and trims the
-// response after it) picks the coroutine or blocking path from kBlocking.
-void EmitMethodRoute(pb::io::Printer& p, const ServiceNames& service, const MethodNames& m) {
-  const Vars vars = {
-      {"name", m.name},
-      {"interface", service.interface_class},
-      {"constant", m.name_constant},
-      {"request", m.request_type},
-      {"response", m.response_type},
-      {"method", m.cpp_name},
-      {"mask_field", m.mask_field},
-  };
-  p.Print(vars,
-          "  routes.methods.push_back({\n"
-          "      .name = \"$name$\",\n"
-          "      .camel_name = $interface$::$constant$,\n"
-          "      .serve =\n"
-          "          [service](::twirp::detail::ServerCall& call) {\n"
-          "            using Request = $request$;\n"
-          "            using Response = $response$;\n");
-  if (m.mask_field.empty()) {
-    p.Print(vars,
-            "            return ::twirp::detail::Serve<kBlocking, Request, Response>(\n"
-            "                call, [service](::twirp::Context& ctx, const Request& request) {\n"
-            "                  return service->$method$(ctx, request);\n"
-            "                });\n");
-  } else {
-    p.Print(vars,
-            "            return ::twirp::detail::ServeWithMask<kBlocking, Request, Response>(\n"
-            "                call, \"$mask_field$\",\n"
-            "                [service](::twirp::Context& ctx, const Request& request,\n"
-            "                          const ::twirp::FieldMask& mask) {\n"
-            "                  return service->$method$(ctx, request, mask);\n"
-            "                });\n");
-  }
-  p.Print(
-      "          },\n"
-      "  });\n");
+// One method's route: its names, types and handler, and the options from the
+// proto. The runtime picks the coroutine or blocking path from the handler.
+std::string MethodRoute(const MethodNames& m) {
+  std::vector<std::string> args = {m.names_constant, "service", "&Service::" + m.cpp_name};
+  if (!m.mask_field.empty()) args.push_back("{.field_mask = " + Quote(m.mask_field) + "}");
+  return WrapArgs(10,
+                  TemplateCallHead(10, "::twirp::detail::UnaryRoute",
+                                   {m.request_type, m.response_type}),
+                  args, ",");
 }
 
-// The routes for either interface, written once: kBlocking runs the handlers on
-// the server's worker pool.
+// The routes for either interface, written once.
 void EmitRoutes(pb::io::Printer& p, const ServiceNames& service) {
   // A service without methods has no route to hand `service` to.
   const std::string parameter = service.methods.empty() ? "/*service*/" : "service";
   p.Print(ServiceVars(service),
-          "// The routes of $interface$ for either interface; kBlocking runs the handlers\n"
-          "// on the server's worker pool.\n"
-          "template <bool kBlocking, class Service>\n");
+          "// The routes of $interface$, for either of its interfaces.\n"
+          "template <class Service>\n");
   p.PrintRaw(WrapCall(0, "::twirp::detail::ServiceRoutes " + service.routes_function,
                       {"std::shared_ptr<Service> " + parameter}, " {") +
              "\n");
   p.Print(ServiceVars(service),
-          "  ::twirp::detail::ServiceRoutes routes{\n"
+          "  return {\n"
           "      .package = $interface$::kPackageName,\n"
           "      .name = \"$name$\",\n"
-          "      .camel_name = $interface$::kServiceName,\n"
-          "      .methods = {},\n"
-          "  };\n");
-  for (const MethodNames& m : service.methods) EmitMethodRoute(p, service, m);
+          "      .camel_name = $interface$::kServiceName,\n");
+  if (service.methods.empty()) {
+    p.Print("      .methods = {},\n");
+  } else {
+    p.Print("      .methods = {\n");
+    for (const MethodNames& m : service.methods) p.PrintRaw("          " + MethodRoute(m) + "\n");
+    p.Print("      },\n");
+  }
   p.Print(
-      "  return routes;\n"
+      "  };\n"
       "}\n");
 }
 
@@ -172,17 +146,43 @@ void EmitRegister(pb::io::Printer& p, const ServiceNames& service, bool blocking
                       {"::twirp::Server& server", "std::shared_ptr<" + interface + "> service"},
                       " {") +
              "\n");
-  p.Print({{"routes", service.routes_function}, {"blocking", blocking ? "true" : "false"}},
-          "  server.AddService($routes$<$blocking$>(std::move(service)));\n"
+  p.Print({{"routes", service.routes_function}},
+          "  ::twirp::detail::AddService(server, $routes$(std::move(service)));\n"
           "}\n");
+}
+
+// The unimplemented defaults of both interfaces.
+void EmitUnimplementedDefaults(pb::io::Printer& p, const ServiceNames& service) {
+  for (const MethodNames& m : service.methods) {
+    std::vector<std::string> parameters = {"::twirp::Context& /*ctx*/",
+                                           "const " + m.request_type + "& /*request*/"};
+    if (!m.mask_field.empty()) parameters.push_back("const ::twirp::FieldMask& /*mask*/");
+    p.PrintRaw(WrapCall(0,
+                        "::twirp::Awaitable<::twirp::Result<" + m.response_type + ">> " +
+                            service.interface_class + "::" + m.cpp_name,
+                        parameters, " {") +
+               "\n");
+    p.Print("  co_return ::twirp::detail::UnimplementedMethod($names$);\n"
+            "}\n\n",
+            "names", m.names_constant);
+    p.PrintRaw(WrapCall(0,
+                        "::twirp::Result<" + m.response_type + "> " + service.blocking_class +
+                            "::" + m.cpp_name,
+                        parameters, " {") +
+               "\n");
+    p.Print("  return ::twirp::detail::UnimplementedMethod($names$);\n"
+            "}\n\n",
+            "names", m.names_constant);
+  }
 }
 
 }  // namespace
 
-void EmitServerDeclarations(pb::io::Printer& printer, const ServiceNames& service) {
-  EmitInterface(printer, service);
+void EmitServerDeclarations(pb::io::Printer& printer, const ServiceNames& service,
+                            bool unimplemented_defaults) {
+  EmitInterface(printer, service, unimplemented_defaults);
   printer.Print("\n");
-  EmitBlockingInterface(printer, service);
+  EmitBlockingInterface(printer, service, unimplemented_defaults);
   printer.Print("\n");
   EmitRegisterDeclarations(printer, service);
 }
@@ -191,7 +191,9 @@ void EmitServerRoutes(pb::io::Printer& printer, const ServiceNames& service) {
   EmitRoutes(printer, service);
 }
 
-void EmitServerDefinitions(pb::io::Printer& printer, const ServiceNames& service) {
+void EmitServerDefinitions(pb::io::Printer& printer, const ServiceNames& service,
+                           bool unimplemented_defaults) {
+  if (unimplemented_defaults) EmitUnimplementedDefaults(printer, service);
   EmitRegister(printer, service, /*blocking=*/false);
   printer.Print("\n");
   EmitRegister(printer, service, /*blocking=*/true);

@@ -8,14 +8,18 @@
 
 namespace twirp::plugin {
 
-// Into the header, inside the package namespace.
-void EmitServerDeclarations(google::protobuf::io::Printer& printer, const ServiceNames& service);
+// Into the header, inside the package namespace. With `unimplemented_defaults`
+// the handlers are not pure virtual: each defaults to an unimplemented error.
+void EmitServerDeclarations(google::protobuf::io::Printer& printer, const ServiceNames& service,
+                            bool unimplemented_defaults);
 
 // Into the source, inside an anonymous namespace in the package namespace: the
 // routes template both Register overloads instantiate.
 void EmitServerRoutes(google::protobuf::io::Printer& printer, const ServiceNames& service);
 
-// Into the source, inside the package namespace.
-void EmitServerDefinitions(google::protobuf::io::Printer& printer, const ServiceNames& service);
+// Into the source, inside the package namespace: the Register functions, and
+// the handlers' defaults with `unimplemented_defaults`.
+void EmitServerDefinitions(google::protobuf::io::Printer& printer, const ServiceNames& service,
+                           bool unimplemented_defaults);
 
 }  // namespace twirp::plugin

@@ -70,10 +70,15 @@ static_assert(std::has_virtual_destructor_v<example::HaberdasherBlocking>);
 static_assert(std::is_same_v<decltype(&names::HaberdasherV1Client::DeleteBlocking_),
                              ::twirp::Result<names::class_> (names::HaberdasherV1Client::*)(
                                  const names::namespace_&, ::twirp::CallOptions)>);
+// The coroutine form takes its request by value: the awaitable owns it.
 static_assert(std::is_same_v<decltype(&example::HaberdasherClient::MakeHat),
                              ::twirp::Awaitable<::twirp::Result<example::Hat>> (
-                                 example::HaberdasherClient::*)(const example::Size&,
+                                 example::HaberdasherClient::*)(example::Size,
                                                                ::twirp::CallOptions)>);
+// Code that calls the service can take the interface, and a test a fake of it.
+static_assert(std::is_base_of_v<example::HaberdasherClientInterface, example::HaberdasherClient>);
+static_assert(std::is_abstract_v<example::HaberdasherClientInterface>);
+static_assert(std::has_virtual_destructor_v<example::HaberdasherClientInterface>);
 static_assert(std::is_constructible_v<example::HaberdasherClient, std::shared_ptr<::twirp::Client>>);
 static_assert(!std::is_convertible_v<std::shared_ptr<::twirp::Client>, example::HaberdasherClient>);
 

@@ -5,7 +5,8 @@
 #         [-DUPDATE=ON] -P golden.cmake
 #
 # Runs protoc with the plugin on every .proto under PROTOS_DIR except those it
-# refuses (streaming/, bad_options/; see protoc_test.cc) into OUT_DIR, with
+# refuses (streaming/, bad_options/; see protoc_test.cc) into OUT_DIR (defaults/
+# with the unimplemented_defaults parameter), with
 # OPTIONS_PROTO_DIR on the import path for "twirpcpp/options.proto". Then fails with a
 # unified diff unless OUT_DIR holds exactly the files of GOLDEN_DIR with the same
 # contents; with UPDATE=ON, replaces GOLDEN_DIR's files by OUT_DIR's instead.
@@ -23,16 +24,29 @@ file(MAKE_DIRECTORY ${OUT_DIR})
 file(GLOB_RECURSE protos RELATIVE ${PROTOS_DIR} ${PROTOS_DIR}/*.proto)
 list(FILTER protos EXCLUDE REGEX "(^|/)(streaming|bad_options)/")
 list(SORT protos)
+# defaults/ is generated with the unimplemented_defaults parameter.
+set(default_protos ${protos})
+list(FILTER default_protos INCLUDE REGEX "(^|/)defaults/")
+list(FILTER protos EXCLUDE REGEX "(^|/)defaults/")
 
-execute_process(
-  COMMAND ${PROTOC} -I${PROTOS_DIR} -I${OPTIONS_PROTO_DIR} --plugin=protoc-gen-twirpcpp=${PLUGIN}
-          --twirpcpp_out=${OUT_DIR} ${protos}
-  WORKING_DIRECTORY ${PROTOS_DIR}
-  RESULT_VARIABLE rc
-  ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "protoc failed (${rc}):\n${err}")
-endif()
+foreach(run "PLAIN" "DEFAULTS")
+  if(run STREQUAL "PLAIN")
+    set(run_protos ${protos})
+    set(parameters "")
+  else()
+    set(run_protos ${default_protos})
+    set(parameters "unimplemented_defaults")
+  endif()
+  execute_process(
+    COMMAND ${PROTOC} -I${PROTOS_DIR} -I${OPTIONS_PROTO_DIR} --plugin=protoc-gen-twirpcpp=${PLUGIN}
+            --twirpcpp_out=${parameters}:${OUT_DIR} ${run_protos}
+    WORKING_DIRECTORY ${PROTOS_DIR}
+    RESULT_VARIABLE rc
+    ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "protoc failed (${rc}):\n${err}")
+  endif()
+endforeach()
 
 file(GLOB_RECURSE generated RELATIVE ${OUT_DIR} ${OUT_DIR}/*)
 file(GLOB_RECURSE golden RELATIVE ${GOLDEN_DIR}

@@ -130,7 +130,7 @@ TEST_CASE("§1.7 §1.9 §8.2 a service's generated names and routes use Go's Cam
   CHECK(make_hat.cpp_name == "MakeHatV1");
   CHECK(make_hat.blocking_name == "MakeHatV1Blocking");
   CHECK(make_hat.name_constant == "kMakeHatV1MethodName");
-  CHECK(make_hat.client_constant == "kHaberdasherV1MakeHatV1Method");
+  CHECK(make_hat.names_constant == "kHaberdasherV1MakeHatV1Method");
   // Message classes as protoc names them: keywords renamed, nesting joined by '_'.
   CHECK(make_hat.request_type == "::twirpcpp::plugin::names::v1::namespace_");
   CHECK(make_hat.response_type == "::twirpcpp::plugin::names::v1::Outer_Inner");

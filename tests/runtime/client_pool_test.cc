@@ -28,7 +28,7 @@ Reply Pong() { return HttpReply(200, "OK", EchoBody("pong")); }
 TEST_CASE("pool: sequential calls reuse one keep-alive connection") {
   FakeHttpServer server([](const RecordedRequest&) { return Pong(); });
   auto client = MakeClient(server.url());
-  for (int i = 0; i < 5; ++i) REQUIRE(Echo(*client, EchoRequest()).ok());
+  for (int i = 0; i < 5; ++i) REQUIRE(Echo(client, EchoRequest()).ok());
   CHECK(server.connections_accepted() == 1);
   CHECK(server.requests().back().index_on_connection == 4);
 }
@@ -50,7 +50,7 @@ TEST_CASE("pool: 64 concurrent calls with max_connections 4 never open more than
     net::co_spawn(io, [&]() -> Awaitable<void> {
       CallOptions call;
       call.WithTimeout(20s);
-      auto result = co_await detail::CallUnary<EchoRequest, EchoResponse>(*client, kEchoMethod,
+      auto result = co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod,
                                                                           request, call);
       if (result.ok()) ++ok;
     }, net::detached);
@@ -68,8 +68,8 @@ TEST_CASE("pool: Connection: close from the server is honoured (no reuse)") {
     return HttpReply(200, "OK", EchoBody("x"), {"Connection: close"});
   });
   auto client = MakeClient(server.url());
-  REQUIRE(Echo(*client, EchoRequest()).ok());
-  REQUIRE(Echo(*client, EchoRequest()).ok());
+  REQUIRE(Echo(client, EchoRequest()).ok());
+  REQUIRE(Echo(client, EchoRequest()).ok());
   CHECK(server.connections_accepted() == 2);
 }
 
@@ -80,9 +80,9 @@ TEST_CASE("pool: a connection the server closed while idle is detected and repla
     return reply;
   });
   auto client = MakeClient(server.url());
-  REQUIRE(Echo(*client, EchoRequest()).ok());
+  REQUIRE(Echo(client, EchoRequest()).ok());
   REQUIRE(server.WaitForClosed(1, 5s));
-  REQUIRE(Echo(*client, EchoRequest()).ok());
+  REQUIRE(Echo(client, EchoRequest()).ok());
   CHECK(server.connections_accepted() == 2);
   CHECK(server.requests().size() == 2);
 }
@@ -94,8 +94,8 @@ TEST_CASE("pool: a request on a stale pooled connection failing before any respo
     return reply;
   });
   auto client = MakeClient(server.url());
-  REQUIRE(Echo(*client, EchoRequest()).ok());
-  auto second = Echo(*client, EchoRequest());
+  REQUIRE(Echo(client, EchoRequest()).ok());
+  auto second = Echo(client, EchoRequest());
   REQUIRE(second.ok());
   CHECK(second->text() == "pong");
   CHECK(server.connections_accepted() == 2);
@@ -111,7 +111,7 @@ TEST_CASE("pool: no retry after the request reached the server on a fresh connec
     return reply;
   });
   auto client = MakeClient(server.url());
-  auto result = Echo(*client, EchoRequest());
+  auto result = Echo(client, EchoRequest());
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kUnavailable);
   CHECK_FALSE(result.error().meta("cause").empty());
@@ -124,9 +124,9 @@ TEST_CASE("pool: idle connections are closed after idle_timeout") {
   ClientOptions options;
   options.idle_timeout = 100ms;
   auto client = MakeClient(server.url(), options);
-  REQUIRE(Echo(*client, EchoRequest()).ok());
+  REQUIRE(Echo(client, EchoRequest()).ok());
   CHECK(server.WaitForClosed(1, 5s));
-  REQUIRE(Echo(*client, EchoRequest()).ok());
+  REQUIRE(Echo(client, EchoRequest()).ok());
   CHECK(server.connections_accepted() == 2);
 }
 
@@ -138,7 +138,7 @@ TEST_CASE("(deliberate difference from §6.13) a refused connection is unavailab
     port = acceptor.local_endpoint().port();
   }  // closed: nothing listens there now
   auto client = MakeClient("http://127.0.0.1:" + std::to_string(port));
-  auto result = Echo(*client, EchoRequest());
+  auto result = Echo(client, EchoRequest());
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kUnavailable);
   CHECK_THAT(result.error().msg(), Catch::StartsWith("failed to do request: "));
@@ -147,7 +147,7 @@ TEST_CASE("(deliberate difference from §6.13) a refused connection is unavailab
 
 TEST_CASE("(deliberate difference from §6.13) a DNS failure is unavailable") {
   auto client = MakeClient("http://nonexistent.invalid:80");
-  auto result = Echo(*client, EchoRequest(), CallOptions().WithTimeout(10s));
+  auto result = Echo(client, EchoRequest(), CallOptions().WithTimeout(10s));
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kUnavailable);
   CHECK_FALSE(result.error().meta("cause").empty());
@@ -161,7 +161,7 @@ TEST_CASE("(deliberate difference from §6.14) a passed deadline is deadline_exc
   });
   auto client = MakeClient(server.url());
   auto start = Clock::now();
-  auto result = Echo(*client, EchoRequest(), CallOptions().WithTimeout(200ms));
+  auto result = Echo(client, EchoRequest(), CallOptions().WithTimeout(200ms));
   auto elapsed = Clock::now() - start;
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kDeadlineExceeded);
@@ -179,12 +179,12 @@ TEST_CASE("default_timeout bounds calls without a deadline; an expired deadline 
   ClientOptions options;
   options.default_timeout = 100ms;
   auto client = MakeClient(server.url(), options);
-  CHECK(Echo(*client, EchoRequest()).error().code() == ErrorCode::kDeadlineExceeded);
+  CHECK(Echo(client, EchoRequest()).error().code() == ErrorCode::kDeadlineExceeded);
 
   auto other = MakeClient(server.url());
   CallOptions past;
   past.deadline = Clock::now() - 1ms;
-  CHECK(Echo(*other, EchoRequest(), past).error().code() == ErrorCode::kDeadlineExceeded);
+  CHECK(Echo(other, EchoRequest(), past).error().code() == ErrorCode::kDeadlineExceeded);
   CHECK(server.requests().size() == 1);
 }
 
@@ -201,11 +201,11 @@ TEST_CASE("waiting for a free connection counts against the deadline") {
   EchoRequest request;
   std::optional<Result<EchoResponse>> slow, queued;
   net::co_spawn(io, [&]() -> Awaitable<void> {
-    slow = co_await detail::CallUnary<EchoRequest, EchoResponse>(*client, kEchoMethod, request, {});
+    slow = co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request, {});
   }, net::detached);
   net::co_spawn(io, [&]() -> Awaitable<void> {
     queued = co_await detail::CallUnary<EchoRequest, EchoResponse>(
-        *client, kEchoMethod, request, CallOptions().WithTimeout(100ms));
+        client, kEchoMethod, request, CallOptions().WithTimeout(100ms));
   }, net::detached);
   io.run();
   REQUIRE(slow);
@@ -228,7 +228,7 @@ TEST_CASE("(deliberate difference from §6.13) cancellation through the Asio slo
   std::optional<Result<EchoResponse>> result;
   auto start = Clock::now();
   net::co_spawn(io, [&]() -> Awaitable<void> {
-    result = co_await detail::CallUnary<EchoRequest, EchoResponse>(*client, kEchoMethod, request, {});
+    result = co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request, {});
   }, net::bind_cancellation_slot(signal.slot(), net::detached));
   net::co_spawn(io, [&]() -> Awaitable<void> {
     // Cancel once the request is at the server.
@@ -246,7 +246,7 @@ TEST_CASE("(deliberate difference from §6.13) cancellation through the Asio slo
   CHECK(Clock::now() - start < 5s);
   // The client stays usable.
   FakeHttpServer quick([](const RecordedRequest&) { return Pong(); });
-  CHECK(Echo(*MakeClient(quick.url()), EchoRequest()).ok());
+  CHECK(Echo(MakeClient(quick.url()), EchoRequest()).ok());
 }
 
 TEST_CASE("§6.16 hooks run inside interceptors: a(b(prepared, send, received))") {
@@ -271,7 +271,7 @@ TEST_CASE("§6.16 hooks run inside interceptors: a(b(prepared, send, received))"
   };
   options.interceptors = {interceptor("a"), nullptr, interceptor("b")};
   auto client = MakeClient(server.url(), options);
-  auto result = RunSync(detail::CallUnary<EchoRequest, EchoResponse>(*client, kMakeHatMethod,
+  auto result = RunSync(detail::CallUnary<EchoRequest, EchoResponse>(client, kMakeHatMethod,
                                                                      EchoRequest(), {}));
   REQUIRE(result.ok());
   CHECK(log == std::vector<std::string>{"a before twirpcpp.test.v1", "b before twirpcpp.test.v1",
@@ -292,7 +292,7 @@ TEST_CASE("§6.16 a failing request_prepared aborts the call: error hook, nothin
     log.push_back("error " + std::string(CodeString(e.code())));
   };
   auto client = MakeClient(server.url(), options);
-  auto result = Echo(*client, EchoRequest());
+  auto result = Echo(client, EchoRequest());
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kPermissionDenied);
   CHECK(log == std::vector<std::string>{"prepared", "error permission_denied"});
@@ -310,7 +310,7 @@ TEST_CASE("§6.16 the error hook sees server errors; response_received does not 
     log.push_back("error " + std::string(CodeString(e.code())));
   };
   auto client = MakeClient(server.url(), options);
-  REQUIRE_FALSE(Echo(*client, EchoRequest()).ok());
+  REQUIRE_FALSE(Echo(client, EchoRequest()).ok());
   CHECK(log == std::vector<std::string>{"error not_found"});
 }
 
@@ -322,7 +322,7 @@ TEST_CASE("an interceptor may fail the call without sending it") {
     co_return UnauthenticatedError("who are you");
   }};
   auto client = MakeClient(server.url(), options);
-  CHECK(Echo(*client, EchoRequest()).error().code() == ErrorCode::kUnauthenticated);
+  CHECK(Echo(client, EchoRequest()).error().code() == ErrorCode::kUnauthenticated);
   CHECK(server.requests().empty());
 }
 
@@ -353,7 +353,7 @@ TEST_CASE("ClientOptions::transport replaces the HTTP pool and sees the prepared
   std::vector<std::pair<std::string, std::string>> response_headers;
   CallOptions call;
   call.response_headers = &response_headers;
-  auto result = Echo(*client, EchoRequest(), call);
+  auto result = Echo(client, EchoRequest(), call);
   REQUIRE(result.ok());
   CHECK(result->text() == "from memory");
   REQUIRE(transport->requests.size() == 1);
@@ -394,7 +394,7 @@ TEST_CASE("a client created on a given executor runs there and serves coroutine 
     auto blocking = detail::CallUnaryBlocking<EchoRequest, EchoResponse>(*client, kEchoMethod, request, {});
     CHECK(blocking.ok());
     auto awaited = net::co_spawn(
-        io, detail::CallUnary<EchoRequest, EchoResponse>(*client, kEchoMethod, request, {}),
+        io, detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request, {}),
         net::use_future);
     REQUIRE(awaited.wait_for(10s) == std::future_status::ready);
     CHECK(awaited.get().ok());

@@ -17,8 +17,8 @@ namespace twirp::testing {
 using twirpcpp::test::v1::EchoRequest;
 using twirpcpp::test::v1::EchoResponse;
 
-inline constexpr detail::ClientMethod kEchoMethod{"twirpcpp.test.v1", "Echo", "Echo", "Echo", "Echo"};
-inline constexpr detail::ClientMethod kMakeHatMethod{"twirpcpp.test.v1", "Echo", "Echo",
+inline constexpr detail::MethodNames kEchoMethod{"twirpcpp.test.v1", "Echo", "Echo", "Echo", "Echo"};
+inline constexpr detail::MethodNames kMakeHatMethod{"twirpcpp.test.v1", "Echo", "Echo",
                                                      "Make_hat_v1", "MakeHatV1"};
 
 template <class T>
@@ -29,9 +29,10 @@ T RunSync(Awaitable<T> awaitable) {
   return future.get();
 }
 
-inline Result<EchoResponse> Echo(Client& client, const EchoRequest& request, CallOptions options = {}) {
-  return RunSync(detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request,
-                                                              std::move(options)));
+inline Result<EchoResponse> Echo(std::shared_ptr<Client> client, const EchoRequest& request,
+                                 CallOptions options = {}) {
+  return RunSync(detail::CallUnary<EchoRequest, EchoResponse>(std::move(client), kEchoMethod,
+                                                              request, std::move(options)));
 }
 
 inline std::shared_ptr<Client> MakeClient(const std::string& url, ClientOptions options = {}) {

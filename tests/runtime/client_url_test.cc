@@ -8,10 +8,10 @@ namespace twirp::testing {
 namespace {
 
 std::string PathFor(const std::string& base, ClientOptions options,
-                    const detail::ClientMethod& method = kMakeHatMethod) {
+                    const detail::MethodNames& method = kMakeHatMethod) {
   auto client = Client::Create(base, std::move(options));
   REQUIRE(client.ok());
-  return (*client)->Path(method);
+  return detail::ClientAccess::Path(**client, method);
 }
 
 ClientOptions WithPrefix(std::string prefix) {
@@ -31,7 +31,7 @@ TEST_CASE("§1.10 literal_urls sends the literal proto names") {
 }
 
 TEST_CASE("§1.1 without a proto package the route is <prefix>/<Service>/<Method>") {
-  constexpr detail::ClientMethod kNoPackage{"", "Svc_x", "SvcX", "do_it", "DoIt"};
+  constexpr detail::MethodNames kNoPackage{"", "Svc_x", "SvcX", "do_it", "DoIt"};
   CHECK(PathFor("http://127.0.0.1:1", {}, kNoPackage) == "/twirp/SvcX/DoIt");
 }
 
@@ -86,7 +86,7 @@ TEST_CASE("§1.1 §1.12 the request reaches <base path><prefix>/<pkg>.<Service>/
   ClientOptions options;
   options.prefix = "api/";
   auto client = MakeClient(url, options);
-  auto result = Echo(*client, EchoRequest());
+  auto result = Echo(client, EchoRequest());
   REQUIRE(result.ok());
   REQUIRE(server.requests().size() == 1);
   CHECK(server.requests()[0].target == "/base/api/twirpcpp.test.v1.Echo/Echo");

@@ -20,7 +20,7 @@ FakeHttpServer Answering(Reply reply) {
 
 Error CallExpectingError(FakeHttpServer& server, ClientOptions options = {}) {
   auto client = MakeClient(server.url(), std::move(options));
-  auto result = Echo(*client, EchoRequest());
+  auto result = Echo(client, EchoRequest());
   REQUIRE_FALSE(result.ok());
   return result.error();
 }
@@ -35,7 +35,7 @@ TEST_CASE("§6.1 protobuf request: POST, exact headers in order, Content-Length,
   request.set_delay_ms(0);
   CallOptions call;
   call.headers = {{"X-Call", "c"}};
-  auto result = Echo(*client, request, call);
+  auto result = Echo(client, request, call);
   REQUIRE(result.ok());
   CHECK(result->text() == "pong");
 
@@ -66,7 +66,7 @@ TEST_CASE("§6.1 §3.6 JSON request: application/json both ways, proto names, de
   EchoRequest request;
   request.set_text("ping");
   request.set_delay_ms(5);
-  auto result = Echo(*client, request);
+  auto result = Echo(client, request);
   REQUIRE(result.ok());
   CHECK(result->text() == "pong");  // §3.7 unknown fields skipped
 
@@ -82,7 +82,7 @@ TEST_CASE("§3.6 an all-default JSON request is {}") {
   ClientOptions options;
   options.encoding = Encoding::kJson;
   auto client = MakeClient(server.url(), options);
-  REQUIRE(Echo(*client, EchoRequest()).ok());
+  REQUIRE(Echo(client, EchoRequest()).ok());
   CHECK(nlohmann::json::parse(server.requests().at(0).body) == nlohmann::json::object());
 }
 
@@ -92,20 +92,20 @@ TEST_CASE("§6.2 call headers may not set Accept, Content-Type or Twirp-Version 
   for (const char* name : {"Accept", "Content-Type", "twirp-version"}) {
     CallOptions call;
     call.headers = {{name, "text/plain"}};
-    auto result = Echo(*client, EchoRequest(), call);
+    auto result = Echo(client, EchoRequest(), call);
     REQUIRE_FALSE(result.ok());
     CHECK(result.error().code() == ErrorCode::kInvalidArgument);
   }
   CallOptions injection;
   injection.headers = {{"X-Evil", "a\r\nX-Injected: 1"}};
-  CHECK(Echo(*client, EchoRequest(), injection).error().code() == ErrorCode::kInvalidArgument);
+  CHECK(Echo(client, EchoRequest(), injection).error().code() == ErrorCode::kInvalidArgument);
   CHECK(server.requests().empty());
 }
 
 TEST_CASE("§6.4 a 200 body is decoded with the client's codec whatever its Content-Type") {
   auto server = Answering(HttpReply(200, "OK", EchoBody("pong"), {}, "text/html"));
   auto client = MakeClient(server.url());
-  auto result = Echo(*client, EchoRequest());
+  auto result = Echo(client, EchoRequest());
   REQUIRE(result.ok());
   CHECK(result->text() == "pong");
 }
@@ -113,7 +113,7 @@ TEST_CASE("§6.4 a 200 body is decoded with the client's codec whatever its Cont
 TEST_CASE("§6.15 an empty 200 body is the default message for protobuf") {
   auto server = Answering(HttpReply(200, "OK", ""));
   auto client = MakeClient(server.url());
-  auto result = Echo(*client, EchoRequest());
+  auto result = Echo(client, EchoRequest());
   REQUIRE(result.ok());
   CHECK(result->text().empty());
 }
@@ -219,7 +219,7 @@ TEST_CASE("CallOptions::response_headers receives the response's fields, success
     Headers got;
     CallOptions call;
     call.response_headers = &got;
-    REQUIRE(Echo(*client, EchoRequest(), call).ok());
+    REQUIRE(Echo(client, EchoRequest(), call).ok());
     CHECK(std::find(got.begin(), got.end(), std::pair<std::string, std::string>("X-Trace", "abc")) !=
           got.end());
   }
@@ -230,7 +230,7 @@ TEST_CASE("CallOptions::response_headers receives the response's fields, success
     Headers got;
     CallOptions call;
     call.response_headers = &got;
-    REQUIRE_FALSE(Echo(*client, EchoRequest(), call).ok());
+    REQUIRE_FALSE(Echo(client, EchoRequest(), call).ok());
     CHECK(std::find(got.begin(), got.end(), std::pair<std::string, std::string>("X-Trace", "def")) !=
           got.end());
   }
@@ -255,8 +255,8 @@ TEST_CASE("a response cut off after its first byte is internal, and is not retri
     return partial;
   });
   auto client = MakeClient(server.url());
-  REQUIRE(Echo(*client, EchoRequest()).ok());
-  auto result = Echo(*client, EchoRequest());  // on the pooled connection
+  REQUIRE(Echo(client, EchoRequest()).ok());
+  auto result = Echo(client, EchoRequest());  // on the pooled connection
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kInternal);
   CHECK(server.requests().size() == 2);

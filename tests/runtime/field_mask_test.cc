@@ -10,7 +10,7 @@
 #include <google/protobuf/util/field_mask_util.h>
 #include <google/protobuf/util/json_util.h>
 
-#include "twirpcpp/detail/field_mask_call.h"
+#include "common/request_field_mask.h"
 #include "twirpcpp/field_mask.h"
 #include "twirpcpp/options.pb.h"
 #include "twirpcpp/test/v1/tracks.pb.h"
@@ -84,11 +84,11 @@ TEST_CASE("FieldMask: an empty or absent mask covers the whole message") {
   CHECK(track.SerializeAsString() == FullTrack(1).SerializeAsString());
 
   GetTracksRequest request;  // field_mask unset
-  auto absent = twirp::detail::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
+  auto absent = twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
   REQUIRE(absent.ok());
   CHECK(absent->covers_all());
   request.mutable_field_mask();  // set, but no paths
-  auto set_empty = twirp::detail::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
+  auto set_empty = twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
   REQUIRE(set_empty.ok());
   CHECK(set_empty->covers_all());
 }
@@ -123,7 +123,7 @@ TEST_CASE("FieldMask: §4.1 a path that names no field is invalid_argument with 
   // The request helper names the request's mask field, whatever it is called.
   GetTracksRequest request;
   request.mutable_field_mask()->add_paths("tracks.stats.bogus");
-  auto from_request = twirp::detail::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
+  auto from_request = twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
   REQUIRE_FALSE(from_request.ok());
   CHECK(from_request.error().meta("argument") == "field_mask");
   CHECK(from_request.error().msg() ==
@@ -265,13 +265,13 @@ TEST_CASE("FieldMask: the method option names the request field the generated se
   GetTracksRequest request;
   request.mutable_field_mask()->add_paths("tracks.title");
   request.mutable_field_mask()->add_paths("tracks.artist.username");
-  auto mask = twirp::detail::RequestFieldMask(request, field, method->output_type());
+  auto mask = twirp::internal::RequestFieldMask(request, field, method->output_type());
   REQUIRE(mask.ok());
   CHECK(mask->ToString() == "tracks.artist.username,tracks.title");
 
   // An option naming something that is not a FieldMask is a code mismatch: internal.
   for (const char* wrong : {"ids", "no_such_field"}) {
-    auto bad = twirp::detail::RequestFieldMask(request, wrong, method->output_type());
+    auto bad = twirp::internal::RequestFieldMask(request, wrong, method->output_type());
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code() == twirp::ErrorCode::kInternal);
   }
@@ -297,7 +297,7 @@ TEST_CASE("FieldMask: §3.1 §3.8 JSON carries a FieldMask as one string of lowe
     GetTracksRequest parsed;
     REQUIRE(pb::util::JsonStringToMessage(body, &parsed).ok());
     CHECK(FieldMaskUtil::ToString(parsed.field_mask()) == "tracks.artwork_url,tracks.stats.likes_count");
-    auto mask = twirp::detail::RequestFieldMask(parsed, "field_mask", GetTracksResponse::descriptor());
+    auto mask = twirp::internal::RequestFieldMask(parsed, "field_mask", GetTracksResponse::descriptor());
     REQUIRE(mask.ok());
     CHECK(mask->Includes("tracks.stats"));
   }
@@ -306,7 +306,7 @@ TEST_CASE("FieldMask: §3.1 §3.8 JSON carries a FieldMask as one string of lowe
   GetTracksRequest empty;
   REQUIRE(pb::util::JsonStringToMessage(R"({"fieldMask":""})", &empty).ok());
   CHECK(empty.has_field_mask());
-  auto all = twirp::detail::RequestFieldMask(empty, "field_mask", GetTracksResponse::descriptor());
+  auto all = twirp::internal::RequestFieldMask(empty, "field_mask", GetTracksResponse::descriptor());
   REQUIRE(all.ok());
   CHECK(all->covers_all());
 

@@ -25,7 +25,7 @@ class HandlerServer {
  public:
   explicit HandlerServer(std::function<void(Server&)> setup, ServerOptions options = TestOptions())
       : server_(std::move(options)) {
-    server_.AddService(EchoRoutes());
+    detail::AddService(server_, EchoRoutes());
     setup(server_);
     if (auto ec = server_.Listen("127.0.0.1", 0)) throw std::runtime_error(ec.message());
     server_.Start();

@@ -355,14 +355,12 @@ TEST_CASE("Shutdown may be called from a handler; Wait returns once it is done")
   ServerOptions options = TestOptions();
   Server server(options);
   detail::ServiceRoutes routes{"twirpcpp.test.v1", "Echo", "Echo", {}};
-  routes.methods.push_back({"Echo", "Echo", [&server](detail::ServerCall& call) {
-                              return detail::ServeUnary<EchoRequest, EchoResponse>(
-                                  call, [&server](Context&, const EchoRequest&) -> Awaitable<Result<EchoResponse>> {
-                                    server.Shutdown(std::chrono::seconds(2));
-                                    co_return EchoResponse();
-                                  });
-                            }});
-  server.AddService(std::move(routes));
+  routes.methods.push_back(detail::UnaryRoute<EchoRequest, EchoResponse>(
+      kEchoNames, [&server](Context&, const EchoRequest&) -> Awaitable<Result<EchoResponse>> {
+        server.Shutdown(std::chrono::seconds(2));
+        co_return EchoResponse();
+      }));
+  detail::AddService(server, std::move(routes));
   REQUIRE(!server.Listen("127.0.0.1", 0));
   server.Start();
   auto response = RoundTrip(server.port(), PostRequest(kEchoPath, kProto, ""));

@@ -17,7 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "raw_http_client.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/unary_route.h"
 #include "twirpcpp/server.h"
 #include "twirpcpp/test/v1/wire.pb.h"
 
@@ -61,24 +61,29 @@ inline Result<EchoResponse> EchoBlocking(Context& ctx, const EchoRequest& reques
   return EchoResult(ctx, request);
 }
 
+inline constexpr detail::MethodNames kEchoNames{"twirpcpp.test.v1", "Echo", "Echo", "Echo", "Echo"};
+inline constexpr detail::MethodNames kNothingNames{"twirpcpp.test.v1", "Echo", "Echo", "Nothing",
+                                                   "Nothing"};
+inline constexpr detail::MethodNames kMakeHatNames{"twirpcpp.test.v1", "Echo", "Echo",
+                                                   "Make_hat_v1", "MakeHatV1"};
+
 // Echo and Nothing are coroutine methods; Make_hat_v1 (CamelCase MakeHatV1) is
-// the same echo served as a blocking method on the worker pool.
+// the same echo served as a blocking method on the worker pool. Built as
+// generated code builds them.
 inline detail::ServiceRoutes EchoRoutes() {
   using ::twirpcpp::test::v1::Empty;
-  detail::ServiceRoutes routes{"twirpcpp.test.v1", "Echo", "Echo", {}};
-  routes.methods.push_back({"Echo", "Echo", [](detail::ServerCall& call) {
-                              return detail::ServeUnary<EchoRequest, EchoResponse>(call, &EchoAsync);
-                            }});
-  routes.methods.push_back(
-      {"Nothing", "Nothing", [](detail::ServerCall& call) {
-         return detail::ServeUnary<Empty, Empty>(
-             call, [](Context&, const Empty&) -> Awaitable<Result<Empty>> { co_return Empty(); });
-       }});
-  routes.methods.push_back({"Make_hat_v1", "MakeHatV1", [](detail::ServerCall& call) {
-                              return detail::ServeUnaryBlocking<EchoRequest, EchoResponse>(
-                                  call, &EchoBlocking);
-                            }});
-  return routes;
+  return {
+      .package = "twirpcpp.test.v1",
+      .name = "Echo",
+      .camel_name = "Echo",
+      .methods = {
+          detail::UnaryRoute<EchoRequest, EchoResponse>(kEchoNames, &EchoAsync),
+          detail::UnaryRoute<Empty, Empty>(
+              kNothingNames,
+              [](Context&, const Empty&) -> Awaitable<Result<Empty>> { co_return Empty(); }),
+          detail::UnaryRoute<EchoRequest, EchoResponse>(kMakeHatNames, &EchoBlocking),
+      },
+  };
 }
 
 // Short limits so that timeout tests stay fast.
@@ -95,7 +100,7 @@ inline ServerOptions TestOptions() {
 class TestServer {
  public:
   explicit TestServer(ServerOptions options = TestOptions()) : server_(std::move(options)) {
-    server_.AddService(EchoRoutes());
+    detail::AddService(server_, EchoRoutes());
     if (auto ec = server_.Listen("127.0.0.1", 0)) throw std::runtime_error(ec.message());
     server_.Start();
   }

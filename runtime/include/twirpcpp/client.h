@@ -1,8 +1,8 @@
 // The Twirp client runtime: a pooled HTTP/1.1 client that generated clients call
 // through. One twirp::Client per base URL; many generated clients may share it.
 //
-// CONTRACT: CallOptions, ClientOptions' first fields, Client and its Call methods
-// are what generated code and users rely on; add members, do not rename these.
+// Generated clients (<Service>Client) wrap a shared twirp::Client; users create
+// the Client, set its options, and call through the generated code.
 //
 // Failures a call reports besides the server's own Twirp errors (wire-protocol.md §6):
 //   unavailable        connection refused, DNS failure, connect timeout, or the
@@ -33,13 +33,16 @@
 #include "twirpcpp/awaitable.h"
 #include "twirpcpp/codec.h"
 #include "twirpcpp/context.h"
+#include "twirpcpp/hooks.h"
 #include "twirpcpp/interceptor.h"
 #include "twirpcpp/result.h"
+#include "twirpcpp/transport.h"
 
 namespace twirp {
 
 namespace detail {
-struct ClientMethod;
+struct MethodNames;
+class ClientAccess;
 }
 
 // Options for one call.
@@ -62,53 +65,6 @@ struct CallOptions {
     deadline = Clock::now() + timeout;
     return *this;
   }
-};
-
-// One HTTP exchange as a Transport sees it.
-struct TransportRequest {
-  std::string method = "POST";
-  std::string target;  // origin-form: "/twirp/pkg.Svc/Method"
-  // In order, Host first. Content-Length is the transport's (from body).
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  std::optional<Clock::time_point> deadline;
-
-  // First value of a header, matched case-insensitively.
-  std::optional<std::string_view> Header(std::string_view name) const;
-};
-
-struct TransportResponse {
-  int status = 0;
-  std::string reason;  // the reason phrase as received
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-
-  std::optional<std::string_view> Header(std::string_view name) const;
-};
-
-// How requests reach the server. The default is a pool of HTTP/1.1 keep-alive
-// connections; tests and special deployments supply their own.
-class Transport {
- public:
-  virtual ~Transport() = default;
-  // Sends `request` and returns the complete response whatever its status, or
-  // a transport failure (unavailable, deadline_exceeded, canceled, internal: see
-  // the top of this file). Awaitable on any executor; honours the caller's
-  // cancellation slot and request.deadline.
-  virtual Awaitable<Result<TransportResponse>> RoundTrip(TransportRequest request) = 0;
-};
-
-// Client hooks, as Go's twirp.ClientHooks (§6.16). Each call runs
-// request_prepared, then either response_received or error. All run on the
-// caller's executor, inside the interceptors.
-struct ClientHooks {
-  // The request is ready to send; the hook may edit it (headers, body). An error
-  // aborts the call and is what the caller gets (after the error hook).
-  std::function<Result<void>(Context&, TransportRequest&)> request_prepared;
-  // A 200 response was decoded successfully.
-  std::function<void(Context&)> response_received;
-  // The call failed with this error (any failure, including request_prepared's).
-  std::function<void(Context&, const Error&)> error;
 };
 
 struct ClientOptions {
@@ -168,24 +124,26 @@ class Client {
   const ClientOptions& options() const;
   // "http://host:port/base" without a trailing slash.
   const std::string& base_url() const;
-  // The URL path a method is posted to: <base path><prefix>/<pkg>.<Service>/<Method>.
-  std::string Path(const detail::ClientMethod& method) const;
   const boost::asio::any_io_executor& executor() const;
 
-  // --- used through detail::CallUnary / CallUnaryBlocking ------------------------
+ private:
+  // Generated clients call through detail::ClientAccess (twirpcpp/detail/client_call.h).
+  friend class detail::ClientAccess;
+
+  // The URL path a method is posted to: <base path><prefix>/<pkg>.<Service>/<Method>.
+  std::string Path(const detail::MethodNames& method) const;
   // Runs one call: interceptors, hooks, encode, round trip, decode into `response`.
   // `request`, `response`, `method` must outlive the returned awaitable.
-  Awaitable<Result<void>> Call(const detail::ClientMethod& method,
+  Awaitable<Result<void>> Call(const detail::MethodNames& method,
                                const google::protobuf::Message& request,
                                google::protobuf::Message& response, CallOptions options);
   // Call() co_spawned on executor() and waited for. Never call it from a thread
   // running executor() (with an owned io_context, its only thread): it would wait
   // for itself.
-  Result<void> CallBlocking(const detail::ClientMethod& method,
+  Result<void> CallBlocking(const detail::MethodNames& method,
                             const google::protobuf::Message& request,
                             google::protobuf::Message& response, CallOptions options);
 
- private:
   struct Impl;
   explicit Client(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -19,6 +19,8 @@
 namespace twirp {
 
 namespace detail {
+class ContextAccess;
+
 // Read access to the request's header fields; the server implements it over its
 // HTTP parser so that this header needs no HTTP library.
 class RequestHeaders {
@@ -83,18 +85,11 @@ class Context {
     return it == values_.end() ? nullptr : std::any_cast<T>(&it->second);
   }
 
-  // --- used by the runtime ---------------------------------------------------
-  void set_names(std::string_view package, std::string_view service) {
-    package_name_ = package;
-    service_name_ = service;
-  }
-  void set_method_name(std::string_view method) { method_name_ = method; }
-  void set_request_headers(const detail::RequestHeaders* headers) { request_headers_ = headers; }
-  void set_deadline(std::optional<Clock::time_point> deadline) { deadline_ = deadline; }
-  void set_status_code(int status);
-  void set_executor(boost::asio::any_io_executor executor) { executor_ = std::move(executor); }
-
  private:
+  // The runtime fills in the names, headers, deadline, status and executor
+  // (runtime/src/common/context_access.h); handlers only read them.
+  friend class detail::ContextAccess;
+
   std::string_view package_name_;
   std::string_view service_name_;
   std::string_view method_name_;

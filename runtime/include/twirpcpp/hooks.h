@@ -1,5 +1,6 @@
-// Server hooks, called at the points of a request's life that Go's twirp.ServerHooks
-// names, in the same order (wire-protocol.md §5.1-5.6).
+// Server and client hooks, called at the points of a request's life that Go's
+// twirp.ServerHooks and twirp.ClientHooks name, in the same order
+// (wire-protocol.md §5.1-5.6, §6.16).
 #pragma once
 
 #include <functional>
@@ -8,6 +9,7 @@
 #include "twirpcpp/context.h"
 #include "twirpcpp/error.h"
 #include "twirpcpp/result.h"
+#include "twirpcpp/transport.h"
 
 namespace twirp {
 
@@ -30,5 +32,18 @@ struct ServerHooks {
 // One ServerHooks that runs each in order; for request_received and
 // request_routed it stops at the first hook that fails (Go's ChainHooks).
 ServerHooks ChainHooks(std::vector<ServerHooks> hooks);
+
+// Client hooks, as Go's twirp.ClientHooks (§6.16). Each call runs
+// request_prepared, then either response_received or error. All run on the
+// caller's executor, inside the interceptors.
+struct ClientHooks {
+  // The request is ready to send; the hook may edit it (headers, body). An error
+  // aborts the call and is what the caller gets (after the error hook).
+  std::function<Result<void>(Context&, TransportRequest&)> request_prepared;
+  // A 200 response was decoded successfully.
+  std::function<void(Context&)> response_received;
+  // The call failed with this error (any failure, including request_prepared's).
+  std::function<void(Context&, const Error&)> error;
+};
 
 }  // namespace twirp

@@ -16,12 +16,16 @@
 #include "twirpcpp/http.h"
 #include "twirpcpp/interceptor.h"
 #include "twirpcpp/metrics.h"
+#include "twirpcpp/transport.h"
 
 namespace twirp {
 
+class Server;
+
 namespace detail {
 struct ServiceRoutes;
-}
+void AddService(Server& server, ServiceRoutes routes);
+}  // namespace detail
 
 // Every limit and timeout of the server. The defaults are safe for a service
 // exposed to untrusted clients.
@@ -73,9 +77,6 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Called by the generated Register<Service>() functions, before Start().
-  void AddService(detail::ServiceRoutes routes);
-
   // Serves requests whose decoded path matches `path_prefix` with `handler`
   // instead of Twirp, before Start(). A prefix ending in '/' matches that
   // subtree ("/api/" takes "/api/x/y"), any other prefix only its exact path; the
@@ -101,10 +102,25 @@ class Server {
   // Blocks until the server has shut down.
   void Wait();
 
+  // A Transport that hands requests to this server in the same process, with
+  // no socket: set it as ClientOptions::transport and a generated client calls
+  // the registered services through the whole Twirp path (encoding, routing,
+  // hooks, interceptors, handlers, errors) exactly as over HTTP. For unit tests
+  // of code that calls a service, and for services that call each other inside
+  // one process. Calls fail with unavailable before Start() and after
+  // Shutdown(); the server must outlive the transport's calls. The call's
+  // deadline is checked before the request is handed over and after the answer
+  // comes back; a running handler is not interrupted.
+  std::shared_ptr<Transport> InProcessTransport();
+
   const ServerOptions& options() const;
   const Metrics& metrics() const;
 
  private:
+  // Generated Register<Service>() functions add their routes through it.
+  friend void detail::AddService(Server& server, detail::ServiceRoutes routes);
+  void AddService(detail::ServiceRoutes routes);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

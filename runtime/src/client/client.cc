@@ -1,7 +1,6 @@
 #include "twirpcpp/client.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <exception>
 #include <thread>
@@ -14,24 +13,24 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/system/system_error.hpp>
 
-#include "client/error_decoding.h"
 #include "client/connection_pool.h"
+#include "client/error_decoding.h"
 #include "codec/message_codec.h"
-#include "twirpcpp/detail/client_call.h"
+#include "common/ascii.h"
+#include "common/context_access.h"
+#include "common/message_types.h"
+#include "twirpcpp/detail/method_names.h"
 
 namespace twirp {
 namespace {
+
+using detail::ContextAccess;
+using internal::EqualsIgnoreCase;
 
 namespace net = boost::asio;
 
 constexpr std::string_view kUserAgent = "twirpcpp/0.1";
 constexpr std::string_view kTwirpVersion = "v8.1.3";
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 std::optional<std::string_view> FindHeader(
     const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
@@ -52,10 +51,7 @@ Result<void> CheckUserHeaders(const std::vector<std::pair<std::string, std::stri
       }
     }
     // A token, and no CR/LF/NUL in the value: nothing may inject header lines.
-    bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) ||
-             std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    });
+    bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), internal::IsTokenChar);
     bool value_ok = value.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos;
     if (!name_ok || !value_ok) {
       return Error(ErrorCode::kInvalidArgument, "invalid header field \"" + name + "\"");
@@ -177,7 +173,7 @@ struct Client::Impl {
   net::any_io_executor executor;
   std::shared_ptr<Transport> transport;
   std::shared_ptr<internal::PooledTransport> pool;  // when transport is ours
-  std::vector<Interceptor> interceptors;          // the non-empty ones
+  Interceptor interceptor;                          // the chain of options.interceptors
   internal::JsonTypes json_types;                  // filled by the first JSON call of each type
 
   Awaitable<Result<void>> Send(Context& ctx, const google::protobuf::Message& request,
@@ -207,9 +203,7 @@ Result<std::shared_ptr<Client>> Client::Create(boost::asio::any_io_executor exec
   impl->url = std::move(url).value();
   impl->prefix = NormalizePrefix(options.prefix);
   impl->executor = executor;
-  for (const Interceptor& interceptor : options.interceptors) {
-    if (interceptor) impl->interceptors.push_back(interceptor);
-  }
+  impl->interceptor = ChainInterceptors(options.interceptors);
   if (options.transport) {
     impl->transport = options.transport;
   } else {
@@ -251,7 +245,7 @@ const ClientOptions& Client::options() const { return impl_->options; }
 const std::string& Client::base_url() const { return impl_->url.url; }
 const boost::asio::any_io_executor& Client::executor() const { return impl_->executor; }
 
-std::string Client::Path(const detail::ClientMethod& method) const {
+std::string Client::Path(const detail::MethodNames& method) const {
   bool literal = impl_->options.literal_urls;
   std::string path = impl_->url.path + impl_->prefix + "/";
   if (!method.package.empty()) {
@@ -264,7 +258,7 @@ std::string Client::Path(const detail::ClientMethod& method) const {
   return path;
 }
 
-Awaitable<Result<void>> Client::Call(const detail::ClientMethod& method,
+Awaitable<Result<void>> Client::Call(const detail::MethodNames& method,
                                      const google::protobuf::Message& request,
                                      google::protobuf::Message& response, CallOptions options) {
   Impl& impl = *impl_;
@@ -272,10 +266,10 @@ Awaitable<Result<void>> Client::Call(const detail::ClientMethod& method,
     options.deadline = Clock::now() + *impl.options.default_timeout;
   }
   Context ctx;
-  ctx.set_names(method.package, method.service_camel);
-  ctx.set_method_name(method.method_camel);
-  ctx.set_deadline(options.deadline);
-  ctx.set_executor(co_await net::this_coro::executor);
+  ContextAccess::SetNames(ctx, method.package, method.service_camel);
+  ContextAccess::SetMethodName(ctx, method.method_camel);
+  ContextAccess::SetDeadline(ctx, options.deadline);
+  ContextAccess::SetExecutor(ctx, co_await net::this_coro::executor);
   std::string path = Path(method);
 
   const google::protobuf::Descriptor* request_type = request.GetDescriptor();
@@ -283,28 +277,15 @@ Awaitable<Result<void>> Client::Call(const detail::ClientMethod& method,
   // The innermost stage: hooks, encode, round trip, decode (Go's call<Method>).
   Method send = [&](Context& c, const google::protobuf::Message& req,
                     google::protobuf::Message& resp) -> Awaitable<Result<void>> {
-    if (req.GetDescriptor() != request_type) {
-      co_return InternalError("failed type assertion req.(*" + request_type->name() +
-                              ") when calling interceptor");
-    }
-    if (resp.GetDescriptor() != response_type) {
-      co_return InternalError("failed type assertion resp.(*" + response_type->name() +
-                              ") when calling interceptor");
+    if (Result<void> typed =
+            internal::CheckMessageTypes(req, request_type, resp, response_type);
+        !typed.ok()) {
+      co_return typed;
     }
     co_return co_await impl.Send(c, req, resp, options, path);
   };
-  if (impl.interceptors.empty()) co_return co_await send(ctx, request, response);
-
-  // stages[i] runs interceptor i around stages[i + 1]; sized up front so that
-  // the references between stages stay valid.
-  std::vector<Method> stages(impl.interceptors.size() + 1);
-  stages.back() = send;
-  for (std::size_t i = impl.interceptors.size(); i-- > 0;) {
-    stages[i] = [&interceptor = impl.interceptors[i], &next = stages[i + 1]](
-                    Context& c, const google::protobuf::Message& req,
-                    google::protobuf::Message& resp) { return interceptor(c, req, resp, next); };
-  }
-  co_return co_await stages.front()(ctx, request, response);
+  if (!impl.interceptor) co_return co_await send(ctx, request, response);
+  co_return co_await impl.interceptor(ctx, request, response, send);
 }
 
 Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf::Message& request,
@@ -395,7 +376,7 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
   co_return Ok();
 }
 
-Result<void> Client::CallBlocking(const detail::ClientMethod& method,
+Result<void> Client::CallBlocking(const detail::MethodNames& method,
                                   const google::protobuf::Message& request,
                                   google::protobuf::Message& response, CallOptions options) {
   try {

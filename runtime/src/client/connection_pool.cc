@@ -27,6 +27,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "common/ascii.h"
+
 namespace twirp::internal {
 namespace {
 
@@ -86,8 +88,6 @@ Error WithSocketCause(Error error, const beast::error_code& ec) {
 Error DeadlineError() { return DeadlineExceededError("failed to do request: deadline exceeded"); }
 Error CanceledCallError() { return CanceledError("failed to do request: call canceled"); }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
-
 // The request line and header block, as Beast's serializer would write the
 // message after prepare_payload(): Host first unless the request has one, the
 // fields in order, Content-Length last. Written by hand because Beast's
@@ -101,7 +101,7 @@ std::string SerializeHead(const TransportRequest& request, std::string_view host
   if (!request.Header("Host")) head.append("Host: ").append(host_header).append("\r\n");
   for (const auto& [name, value] : request.headers) {
     // The body's length is the transport's (prepare_payload replaces any other).
-    if (EqualsNoCase(name, "Content-Length")) continue;
+    if (EqualsIgnoreCase(name, "Content-Length")) continue;
     head.append(name).append(": ").append(value).append("\r\n");
   }
   // prepare_payload: a length for any body, and for an empty one where the

@@ -1,5 +1,6 @@
 #include "twirpcpp/codec.h"
 
+#include "common/ascii.h"
 #include "codec/message_codec.h"
 
 namespace twirp {
@@ -16,16 +17,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-bool EqualsAsciiLowered(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string_view ContentType(Encoding encoding) {
@@ -34,8 +25,8 @@ std::string_view ContentType(Encoding encoding) {
 
 std::optional<Encoding> EncodingFromContentType(std::string_view header) {
   const std::string_view media_type = Trim(header.substr(0, header.find(';')));
-  if (EqualsAsciiLowered(media_type, kJsonType)) return Encoding::kJson;
-  if (EqualsAsciiLowered(media_type, kProtobufType)) return Encoding::kProtobuf;
+  if (internal::EqualsIgnoreCase(media_type, kJsonType)) return Encoding::kJson;
+  if (internal::EqualsIgnoreCase(media_type, kProtobufType)) return Encoding::kProtobuf;
   return std::nullopt;
 }
 

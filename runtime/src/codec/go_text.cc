@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "common/ascii.h"
+
 namespace twirp::internal {
 namespace {
 
@@ -233,11 +235,8 @@ int ParseHex4(std::string_view s) {
   int value = 0;
   for (int i = 0; i < 4; ++i) {
     const char c = s[i];
-    int digit;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-    else return -1;
+    const int digit = HexDigitValue(c);
+    if (digit < 0) return -1;
     value = value * 16 + digit;
   }
   return value;

@@ -2,23 +2,18 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
+
 namespace twirp {
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return lower(x) == lower(y);
-  });
-}
 
 // Framing belongs to the server, and CR/LF in a field would let a handler that
 // echoes client input into a header split the response.
 Result<void> CheckResponseHeader(std::string_view name, std::string_view value) {
-  if (EqualsNoCase(name, "Content-Type")) {
+  if (internal::EqualsIgnoreCase(name, "Content-Type")) {
     return Error(ErrorCode::kInvalidArgument, "header key can not be Content-Type");
   }
-  if (EqualsNoCase(name, "Content-Length")) {
+  if (internal::EqualsIgnoreCase(name, "Content-Length")) {
     return Error(ErrorCode::kInvalidArgument, "header key can not be Content-Length");
   }
   if (name.empty()) return Error(ErrorCode::kInvalidArgument, "header key can not be empty");
@@ -43,7 +38,7 @@ void Context::ForEachRequestHeader(
 
 Result<void> Context::SetResponseHeader(std::string name, std::string value) {
   if (auto check = CheckResponseHeader(name, value); !check.ok()) return check;
-  std::erase_if(response_headers_, [&](const auto& field) { return EqualsNoCase(field.first, name); });
+  std::erase_if(response_headers_, [&](const auto& field) { return internal::EqualsIgnoreCase(field.first, name); });
   response_headers_.emplace_back(std::move(name), std::move(value));
   return Ok();
 }
@@ -54,6 +49,5 @@ Result<void> Context::AddResponseHeader(std::string name, std::string value) {
   return Ok();
 }
 
-void Context::set_status_code(int status) { status_code_ = std::to_string(status); }
 
 }  // namespace twirp

@@ -11,7 +11,7 @@
 
 #include <google/protobuf/util/field_mask_util.h>
 
-#include "twirpcpp/detail/field_mask_call.h"
+#include "common/request_field_mask.h"
 #include "twirpcpp/error.h"
 
 namespace twirp {
@@ -200,7 +200,7 @@ bool operator==(const FieldMask& a, const FieldMask& b) {
                     b.paths_.paths().end());
 }
 
-namespace detail {
+namespace internal {
 
 Result<FieldMask> RequestFieldMask(const Message& request, std::string_view field_name,
                                    const Descriptor* response_type) {
@@ -225,5 +225,5 @@ Result<FieldMask> RequestFieldMask(const Message& request, std::string_view fiel
   return FieldMask::Parse(copy, response_type, field_name);
 }
 
-}  // namespace detail
+}  // namespace internal
 }  // namespace twirp

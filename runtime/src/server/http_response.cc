@@ -1,26 +1,9 @@
 #include "twirpcpp/http.h"
 
+#include "common/ascii.h"
+
 namespace twirp {
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // application/x-www-form-urlencoded decoding, as Go's url.QueryUnescape.
 std::optional<std::string> FormDecode(std::string_view s) {
@@ -33,8 +16,8 @@ std::optional<std::string> FormDecode(std::string_view s) {
       out += s[i];
     } else {
       if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = HexValue(s[i + 1]);
-      const int lo = HexValue(s[i + 2]);
+      const int hi = internal::HexDigitValue(s[i + 1]);
+      const int lo = internal::HexDigitValue(s[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
@@ -47,7 +30,7 @@ std::optional<std::string> FormDecode(std::string_view s) {
 
 std::optional<std::string_view> HttpRequest::Header(std::string_view name) const {
   for (const auto& [field, value] : headers) {
-    if (EqualsNoCase(field, name)) return value;
+    if (internal::EqualsIgnoreCase(field, name)) return value;
   }
   return std::nullopt;
 }

@@ -3,9 +3,11 @@
 #include <optional>
 #include <utility>
 
+#include "common/context_access.h"
 #include "common/panic.h"
 
 namespace twirp::internal {
+using detail::ContextAccess;
 
 Awaitable<void> ServeHttpHandler(ServerCore& core, ResponseSink& sink, const BeastRequest& request,
                                  std::string path, const HttpHandler& handler,
@@ -13,9 +15,11 @@ Awaitable<void> ServeHttpHandler(ServerCore& core, ResponseSink& sink, const Bea
                                  boost::asio::any_io_executor executor) {
   FieldsView fields(request);
   Context ctx;
-  ctx.set_request_headers(&fields);
-  ctx.set_executor(std::move(executor));
-  if (core.options.request_deadline) ctx.set_deadline(start + *core.options.request_deadline);
+  ContextAccess::SetRequestHeaders(ctx, &fields);
+  ContextAccess::SetExecutor(ctx, std::move(executor));
+  if (core.options.request_deadline) {
+    ContextAccess::SetDeadline(ctx, start + *core.options.request_deadline);
+  }
 
   HttpRequest plain;
   plain.method = request.method_string();
@@ -40,7 +44,7 @@ Awaitable<void> ServeHttpHandler(ServerCore& core, ResponseSink& sink, const Bea
   }
   Context::HeaderList headers = ctx.response_headers();
   for (auto& header : response->headers) headers.push_back(std::move(header));
-  ctx.set_status_code(response->status);
+  ContextAccess::SetStatusCode(ctx, response->status);
   co_await sink.WriteResponse(response->status, response->content_type, std::move(response->body),
                               headers);
 }

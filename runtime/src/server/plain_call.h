@@ -1,5 +1,5 @@
 // Serving one request with a plain HTTP handler (Server::Handle): the
-// counterpart of RequestCall for requests that are not Twirp's.
+// counterpart of UnaryCall for requests that are not Twirp's.
 #pragma once
 
 #include <chrono>
@@ -7,7 +7,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "server/unary_call.h"
+#include "server/serve_request.h"
 #include "server/server_core.h"
 #include "twirpcpp/http.h"
 

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/ascii.h"
 #include "codec/go_text.h"
 
 namespace twirp::internal {
@@ -31,23 +32,6 @@ PathParts SplitTwirpPath(std::string_view path) {
   return parts;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
 Error BadRoute(std::string msg, std::string_view http_method, std::string_view path) {
   std::string route;
   route.reserve(http_method.size() + 1 + path.size());
@@ -59,18 +43,19 @@ std::string NoHandler(std::string_view path) { return "no handler for path " + G
 
 }  // namespace
 
-void Router::Add(const detail::ServiceRoutes& routes) {
+void Router::Add(detail::ServiceRoutes routes) {
   auto service = std::make_unique<RoutedService>();
   service->package = routes.package;
   service->name = routes.name;
   service->camel_name = routes.camel_name.empty() ? routes.name : routes.camel_name;
   const std::string qualifier = service->package.empty() ? "" : service->package + ".";
   service->full_name = qualifier + service->camel_name;
-  for (const auto& route : routes.methods) {
+  for (auto& route : routes.methods) {
     auto method = std::make_unique<RoutedMethod>();
-    method->name = route.name;
-    method->camel_name = route.camel_name.empty() ? route.name : route.camel_name;
-    method->serve = route.serve;
+    method->name = route.names->method;
+    method->camel_name =
+        route.names->method_camel.empty() ? route.names->method : route.names->method_camel;
+    method->route = std::move(route);
     service->by_name.emplace(method->name, method.get());
     service->by_name.emplace(method->camel_name, method.get());
     service->methods.push_back(std::move(method));
@@ -90,7 +75,7 @@ std::optional<std::string> Router::DecodePath(std::string_view target) {
   if (const auto query = target.find('?'); query != std::string_view::npos) {
     target = target.substr(0, query);
   }
-  if (StartsWithNoCase(target, "http://") || StartsWithNoCase(target, "https://")) {
+  if (StartsWithIgnoreCase(target, "http://") || StartsWithIgnoreCase(target, "https://")) {
     target.remove_prefix(target.find("://") + 3);
     const auto slash = target.find('/');
     target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
@@ -106,8 +91,8 @@ std::optional<std::string> Router::DecodePath(std::string_view target) {
       continue;
     }
     if (i + 2 >= target.size()) return std::nullopt;
-    const int hi = HexValue(target[i + 1]);
-    const int lo = HexValue(target[i + 2]);
+    const int hi = HexDigitValue(target[i + 1]);
+    const int lo = HexDigitValue(target[i + 2]);
     if (hi < 0 || lo < 0) return std::nullopt;
     path += static_cast<char>(hi * 16 + lo);
     i += 2;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "twirpcpp/codec.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/unary_route.h"
 #include "twirpcpp/error.h"
 
 namespace twirp::internal {
@@ -31,7 +31,7 @@ using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>
 struct RoutedMethod {
   std::string name;        // literal proto name
   std::string camel_name;  // what Context::method_name() reports
-  std::function<Awaitable<void>(detail::ServerCall&)> serve;
+  detail::MethodRoute route;
   MethodMetrics* metrics = nullptr;  // set when the server starts
 };
 
@@ -57,7 +57,7 @@ class Router {
 
   // Fails (std::logic_error) if a service of that name is already registered:
   // that is a programming error, found at startup.
-  void Add(const detail::ServiceRoutes& routes);
+  void Add(detail::ServiceRoutes routes);
 
   // The request target's path as Go's r.URL.Path: the query removed, an
   // absolute-form target reduced to its path, percent-decoded. nullopt when the

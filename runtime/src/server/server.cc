@@ -22,7 +22,8 @@
 
 #include "server/server_core.h"
 #include "server/session.h"
-#include "twirpcpp/detail/server_call.h"
+#include "server/in_process_transport.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace twirp {
 namespace asio = boost::asio;
@@ -158,6 +159,15 @@ Server::~Server() {
   Wait();
 }
 
+void detail::AddService(Server& server, ServiceRoutes routes) { server.AddService(std::move(routes)); }
+
+Error detail::UnimplementedMethod(const MethodNames& method) {
+  std::string name;
+  if (!method.package.empty()) name.append(method.package).append(".");
+  name.append(method.service).append(".").append(method.method);
+  return UnimplementedError(name + " is not implemented");
+}
+
 void Server::AddService(detail::ServiceRoutes routes) {
   if (impl_->started.load()) {
     throw std::logic_error("twirp: AddService after Server::Start");
@@ -171,7 +181,7 @@ void Server::AddService(detail::ServiceRoutes routes) {
       impl_->core.json_types.Prepare(*service->method(i)->output_type());
     }
   }
-  impl_->core.router.Add(routes);
+  impl_->core.router.Add(std::move(routes));
 }
 
 void Server::Handle(std::string path_prefix, HttpHandler handler) {
@@ -212,6 +222,7 @@ void Server::Start() {
       method->metrics = s.core.metrics.Add(service->full_name, method->camel_name);
     }
   }
+  s.core.serving = true;
   if (s.acceptor.is_open()) {
     asio::co_spawn(s.acceptor.get_executor(), s.AcceptLoop(), asio::detached);
   }
@@ -240,6 +251,10 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
 
 void Server::Wait() {
   if (impl_->started.load()) impl_->Join();
+}
+
+std::shared_ptr<Transport> Server::InProcessTransport() {
+  return internal::MakeInProcessTransport(impl_->core);
 }
 
 const ServerOptions& Server::options() const { return impl_->core.options; }

@@ -39,6 +39,8 @@ struct ServerCore {
   JsonTypes json_types;           // the routed methods' types, prepared by AddService
   boost::asio::thread_pool* workers = nullptr;
 
+  // Set once by Start, when every method's metrics exist.
+  std::atomic<bool> serving{false};
   // Set once by Shutdown: sessions answer with Connection: close and stop
   // waiting for further requests.
   std::atomic<bool> stopping{false};

@@ -16,8 +16,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
+#include "common/ascii.h"
 #include "codec/go_text.h"
-#include "server/plain_call.h"
 
 namespace twirp::internal {
 namespace asio = boost::asio;
@@ -31,10 +31,6 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 // How long, and how much, a closing connection keeps discarding client input.
 constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr std::size_t kMaxLingerBytes = 4 * 1024 * 1024;
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return beast::iequals(a, b);
-}
 
 }  // namespace
 
@@ -121,7 +117,7 @@ asio::awaitable<bool> Session::ReadRequest() {
     co_return false;
   }
   if (!parser_->is_done()) {
-    if (const auto expect = parser_->get()[http::field::expect]; EqualsNoCase(expect, "100-continue")) {
+    if (const auto expect = parser_->get()[http::field::expect]; EqualsIgnoreCase(expect, "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       stream_.expires_after(options.write_timeout);
       auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
@@ -184,13 +180,7 @@ asio::awaitable<bool> Session::HandleRequest(std::chrono::steady_clock::time_poi
         MalformedError("invalid request target " + GoQuote(request.target())));
     co_return false;
   }
-  if (const HttpHandler* handler = core_.http_handlers.Find(*path)) {
-    co_await ServeHttpHandler(core_, *this, request, std::move(*path), *handler, start,
-                              stream_.get_executor());
-    co_return keep_alive_;
-  }
-  RequestCall call(core_, *this, request, *path, start, stream_.get_executor());
-  co_await call.Run();
+  co_await ServeRequest(core_, *this, request, std::move(*path), start, stream_.get_executor());
   co_return keep_alive_;
 }
 
@@ -236,8 +226,8 @@ Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view cont
   head.append(reason.data(), reason.size()).append("\r\n");
   for (const auto& [name, value] : headers) {
     // Framing is the server's: these would contradict the response's own.
-    if (EqualsNoCase(name, "Connection") || EqualsNoCase(name, "Transfer-Encoding") ||
-        EqualsNoCase(name, "Content-Type") || EqualsNoCase(name, "Content-Length")) {
+    if (EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
+        EqualsIgnoreCase(name, "Content-Type") || EqualsIgnoreCase(name, "Content-Length")) {
       continue;
     }
     head.append(name).append(": ").append(value).append("\r\n");

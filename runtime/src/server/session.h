@@ -1,5 +1,5 @@
 // One client connection: reads requests with per-phase timeouts and size
-// limits, hands each to a RequestCall, writes the responses in order, and
+// limits, hands each to ServeRequest, writes the responses in order, and
 // closes when HTTP/1.1 keep-alive rules, an error or shutdown say so.
 #pragma once
 
@@ -14,7 +14,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "server/unary_call.h"
+#include "server/serve_request.h"
 #include "server/server_core.h"
 
 namespace twirp::internal {

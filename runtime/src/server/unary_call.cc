@@ -10,11 +10,15 @@
 #include <boost/beast/http/field.hpp>
 
 #include "codec/message_codec.h"
+#include "common/context_access.h"
+#include "common/message_types.h"
 #include "common/panic.h"
+#include "common/request_field_mask.h"
 #include "twirpcpp/codec.h"
 
 namespace twirp::internal {
 namespace http = boost::beast::http;
+using detail::ContextAccess;
 
 namespace {
 
@@ -40,22 +44,16 @@ void RunNotifyHook(const Hook& hook, Args&... args) {
   }
 }
 
+const FieldMask& AllFields() {
+  static const FieldMask all = FieldMask::All();
+  return all;
+}
+
 }  // namespace
 
-std::optional<std::string_view> FieldsView::Get(std::string_view name) const {
-  const auto it = fields_.find(name);
-  if (it == fields_.end()) return std::nullopt;
-  return it->value();
-}
-
-void FieldsView::ForEach(
-    const std::function<void(std::string_view, std::string_view)>& fn) const {
-  for (const auto& field : fields_) fn(field.name_string(), field.value());
-}
-
-RequestCall::RequestCall(ServerCore& core, ResponseSink& sink, const BeastRequest& request,
-                         std::string_view path, std::chrono::steady_clock::time_point start,
-                         boost::asio::any_io_executor executor)
+UnaryCall::UnaryCall(ServerCore& core, ResponseSink& sink, const BeastRequest& request,
+                     std::string_view path, std::chrono::steady_clock::time_point start,
+                     boost::asio::any_io_executor executor)
     : core_(core),
       sink_(sink),
       request_(request),
@@ -63,17 +61,19 @@ RequestCall::RequestCall(ServerCore& core, ResponseSink& sink, const BeastReques
       start_(start),
       headers_(request),
       metrics_(core.metrics.unrouted()) {
-  ctx_.set_request_headers(&headers_);
-  ctx_.set_executor(std::move(executor));
-  if (core_.options.request_deadline) ctx_.set_deadline(start + *core_.options.request_deadline);
+  ContextAccess::SetRequestHeaders(ctx_, &headers_);
+  ContextAccess::SetExecutor(ctx_, std::move(executor));
+  if (core_.options.request_deadline) {
+    ContextAccess::SetDeadline(ctx_, start + *core_.options.request_deadline);
+  }
 }
 
-Awaitable<void> RequestCall::Run() {
+Awaitable<void> UnaryCall::Run() {
   const ServerHooks& hooks = core_.options.hooks;
   // Go sets the names before RequestReceived; with several services on one
   // server they are known only when the path names a registered one (§5.9).
   if (const RoutedService* service = core_.router.FindService(path_)) {
-    ctx_.set_names(service->package, service->camel_name);
+    ContextAccess::SetNames(ctx_, service->package, service->camel_name);
   }
   if (auto received = RunGateHook(hooks.request_received, ctx_); !received.ok()) {
     co_await WriteError(std::move(received).error());
@@ -87,68 +87,93 @@ Awaitable<void> RequestCall::Run() {
     co_await WriteError(std::move(*route.error));
     co_return;
   }
-  ctx_.set_method_name(route.method->camel_name);
+  const RoutedMethod& method = *route.method;
+  ContextAccess::SetMethodName(ctx_, method.camel_name);
   encoding_ = route.encoding;
   if (auto routed = RunGateHook(hooks.request_routed, ctx_); !routed.ok()) {
     co_await WriteError(std::move(routed).error());
     co_return;
   }
 
-  std::optional<Error> failure;
-  try {
-    co_await route.method->serve(*this);
-  } catch (...) {
-    failure = PanicError();
+  const std::unique_ptr<detail::UnaryMessages> messages = method.route.new_messages();
+  if (Result<void> decoded =
+          Decode(request_.body(), encoding_, messages->request(), &core_.json_types);
+      !decoded.ok()) {
+    // §2.6, §2.8: a fixed msg and no meta; the parser's reason only as the cause.
+    co_await WriteError(MalformedError(encoding_ == Encoding::kJson
+                                           ? "the json request could not be decoded"
+                                           : "the protobuf request could not be decoded")
+                            .WithCause(decoded.error().msg()));
+    co_return;
   }
-  if (responded_) co_return;
-  if (!failure) failure = std::move(decode_error_);
-  if (!failure) failure = InternalError("the method returned without sending a response");
-  co_await WriteError(std::move(*failure));
-}
 
-bool RequestCall::DecodeRequest(google::protobuf::Message& request) {
-  Result<void> decoded = internal::Decode(request_.body(), encoding_, request, &core_.json_types);
-  if (decoded.ok()) return true;
-  // §2.6, §2.8: a fixed msg and no meta; the parser's reason only as the cause.
-  decode_error_ = MalformedError(encoding_ == Encoding::kJson
-                                     ? "the json request could not be decoded"
-                                     : "the protobuf request could not be decoded")
-                      .WithCause(decoded.error().msg());
-  return false;
-}
-
-Awaitable<void> RequestCall::Invoke(const google::protobuf::Message& request,
-                                    google::protobuf::Message& response, Method method) {
-  if (responded_) co_return;
   Result<void> result;
-  std::optional<Error> panic;
   try {
     if (core_.interceptor) {
-      result = co_await core_.interceptor(ctx_, request, response, method);
+      const Method handler = [this, &method](Context& ctx, const google::protobuf::Message& request,
+                                             google::protobuf::Message& response) {
+        return CallHandler(ctx, method, request, response);
+      };
+      result = co_await core_.interceptor(ctx_, messages->request(), messages->response(), handler);
     } else {
-      result = co_await method(ctx_, request, response);
+      result = co_await CallHandler(ctx_, method, messages->request(), messages->response());
     }
   } catch (...) {
     // Deliberately not re-raised (Go re-panics): nothing a handler does may
     // take the server down (§4.10).
-    panic = PanicError();
+    result = PanicError();
   }
-  if (panic) {
-    co_await WriteError(std::move(*panic));
-  } else if (!result.ok()) {
+  if (!result.ok()) {
     co_await WriteError(std::move(result).error());
-  } else {
-    co_await WriteSuccess(response);
+    co_return;
   }
+  co_await WriteSuccess(messages->response());
 }
 
-Awaitable<void> RequestCall::RunBlocking(std::function<void()> fn) {
+Awaitable<Result<void>> UnaryCall::CallHandler(Context& ctx, const RoutedMethod& method,
+                                               const google::protobuf::Message& request,
+                                               google::protobuf::Message& response) {
+  const detail::MethodRoute& route = method.route;
+  // An interceptor may pass on messages of its own (§5.8).
+  if (Result<void> typed =
+          CheckMessageTypes(request, route.request_type, response, route.response_type);
+      !typed.ok()) {
+    co_return typed;
+  }
+  // The mask is read from the request the interceptors passed on; a bad one is
+  // answered like any handler error, and the response is trimmed before the
+  // interceptors see it (docs/field-masks.md).
+  const bool masked = !route.options.field_mask.empty();
+  std::optional<FieldMask> requested;
+  if (masked) {
+    Result<FieldMask> mask = RequestFieldMask(request, route.options.field_mask, route.response_type);
+    if (!mask.ok()) co_return std::move(mask).error();
+    requested = std::move(mask).value();
+  }
+  const FieldMask& mask = requested ? *requested : AllFields();
+
+  Result<void> result;
+  if (route.invoke) {
+    result = co_await route.invoke(ctx, request, response, mask);
+  } else {
+    result = co_await RunBlocking(ctx, route.invoke_blocking, request, response, mask);
+  }
+  if (result.ok() && masked) mask.Trim(response);
+  co_return result;
+}
+
+Awaitable<Result<void>> UnaryCall::RunBlocking(Context& ctx,
+                                               const detail::BlockingUnaryInvoker& invoke,
+                                               const google::protobuf::Message& request,
+                                               google::protobuf::Message& response,
+                                               const FieldMask& mask) {
+  Result<void> result;
   std::exception_ptr failure;
   co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void()>(
-      [this, &fn, &failure](auto handler) {
-        boost::asio::post(*core_.workers, [&fn, &failure, handler = std::move(handler)]() mutable {
+      [&](auto handler) {
+        boost::asio::post(*core_.workers, [&, handler = std::move(handler)]() mutable {
           try {
-            fn();
+            result = invoke(ctx, request, response, mask);
           } catch (...) {
             failure = std::current_exception();
           }
@@ -159,12 +184,12 @@ Awaitable<void> RequestCall::RunBlocking(std::function<void()> fn) {
       },
       boost::asio::use_awaitable);
   if (failure) std::rethrow_exception(failure);
+  co_return result;
 }
 
-Awaitable<void> RequestCall::WriteError(Error error) {
-  responded_ = true;
+Awaitable<void> UnaryCall::WriteError(Error error) {
   const int status = HttpStatus(error.code());
-  ctx_.set_status_code(status);
+  ContextAccess::SetStatusCode(ctx_, status);
   RunNotifyHook(core_.options.hooks.error, ctx_, error);
   // Counted before the write, so that a client that has its response also sees
   // it in the metrics; a failed error write is not reported again (Go ignores
@@ -175,18 +200,17 @@ Awaitable<void> RequestCall::WriteError(Error error) {
   RunNotifyHook(core_.options.hooks.response_sent, ctx_);
 }
 
-Awaitable<void> RequestCall::WriteSuccess(const google::protobuf::Message& response) {
-  responded_ = true;
+Awaitable<void> UnaryCall::WriteSuccess(const google::protobuf::Message& response) {
   const ServerHooks& hooks = core_.options.hooks;
   RunNotifyHook(hooks.response_prepared, ctx_);
-  Result<std::string> body = internal::Encode(response, encoding_, core_.options.json, &core_.json_types);
+  Result<std::string> body = Encode(response, encoding_, core_.options.json, &core_.json_types);
   if (!body.ok()) {
     const std::string what = encoding_ == Encoding::kJson ? "json" : "proto";
     co_await WriteError(InternalError("failed to marshal " + what + " response: " + body.error().msg())
                             .WithCause(body.error().msg()));
     co_return;
   }
-  ctx_.set_status_code(200);
+  ContextAccess::SetStatusCode(ctx_, 200);
   Record(std::nullopt);
   const std::size_t size = body->size();
   const WriteOutcome outcome = co_await sink_.WriteResponse(
@@ -200,7 +224,7 @@ Awaitable<void> RequestCall::WriteSuccess(const google::protobuf::Message& respo
   RunNotifyHook(hooks.response_sent, ctx_);
 }
 
-void RequestCall::Record(std::optional<ErrorCode> code) {
+void UnaryCall::Record(std::optional<ErrorCode> code) {
   core_.metrics.Record(*metrics_, code, std::chrono::steady_clock::now() - start_);
 }
 

@@ -1,68 +1,44 @@
-// One routed request: the ServerCall that generated code drives, and the part of
-// request handling that follows Go's generated ServeHTTP (hooks, routing,
-// decoding, interceptors, response) once the HTTP request has been read.
+// The unary path of one Twirp request, after the HTTP request has been read:
+// hooks, routing, decoding, interceptors, the field mask, the handler, the
+// response, in the order of Go's generated ServeHTTP (wire-protocol.md §5).
+// Generated code takes no part in it; it only supplies the routes
+// (twirpcpp/detail/unary_route.h).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/system/error_code.hpp>
+#include <boost/asio/any_io_executor.hpp>
 
+#include "server/serve_request.h"
 #include "server/server_core.h"
 #include "twirpcpp/context.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/field_mask.h"
 
 namespace twirp::internal {
 
-using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
-
-struct WriteOutcome {
-  boost::system::error_code error;
-  std::size_t body_bytes_written = 0;
-};
-
-// Where responses go: the connection. Implemented by Session.
-class ResponseSink {
+class UnaryCall {
  public:
-  virtual ~ResponseSink() = default;
-  virtual Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type,
-                                                std::string body,
-                                                const Context::HeaderList& headers) = 0;
-};
+  UnaryCall(ServerCore& core, ResponseSink& sink, const BeastRequest& request,
+            std::string_view path, std::chrono::steady_clock::time_point start,
+            boost::asio::any_io_executor executor);
 
-// detail::RequestHeaders over the parsed request's fields.
-class FieldsView final : public detail::RequestHeaders {
- public:
-  explicit FieldsView(const boost::beast::http::fields& fields) : fields_(fields) {}
-  std::optional<std::string_view> Get(std::string_view name) const override;
-  void ForEach(const std::function<void(std::string_view, std::string_view)>& fn) const override;
-
- private:
-  const boost::beast::http::fields& fields_;
-};
-
-class RequestCall final : public detail::ServerCall {
- public:
-  RequestCall(ServerCore& core, ResponseSink& sink, const BeastRequest& request,
-              std::string_view path, std::chrono::steady_clock::time_point start,
-              boost::asio::any_io_executor executor);
-
-  // Handles the request from RequestReceived to ResponseSent. Never throws for
-  // anything a client or a handler does.
+  // Handles the request from RequestReceived to ResponseSent.
   Awaitable<void> Run();
 
-  Context& context() override { return ctx_; }
-  bool DecodeRequest(google::protobuf::Message& request) override;
-  Awaitable<void> Invoke(const google::protobuf::Message& request,
-                         google::protobuf::Message& response, Method method) override;
-  Awaitable<void> RunBlocking(std::function<void()> fn) override;
-
  private:
+  // The innermost stage, below the interceptors: type check, field mask,
+  // handler (on the worker pool if it blocks), trimming.
+  Awaitable<Result<void>> CallHandler(Context& ctx, const RoutedMethod& method,
+                                      const google::protobuf::Message& request,
+                                      google::protobuf::Message& response);
+  Awaitable<Result<void>> RunBlocking(Context& ctx, const detail::BlockingUnaryInvoker& invoke,
+                                      const google::protobuf::Message& request,
+                                      google::protobuf::Message& response, const FieldMask& mask);
   // Go's writeError: status, Error hook, JSON body, write, ResponseSent.
   Awaitable<void> WriteError(Error error);
   Awaitable<void> WriteSuccess(const google::protobuf::Message& response);
@@ -77,8 +53,6 @@ class RequestCall final : public detail::ServerCall {
   Context ctx_;
   MethodMetrics* metrics_;
   Encoding encoding_ = Encoding::kProtobuf;
-  bool responded_ = false;
-  std::optional<Error> decode_error_;
 };
 
 }  // namespace twirp::internal

@@ -7,11 +7,12 @@
 #include <utility>
 
 #include "twirpcpp/detail/client_call.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace {
 
-constexpr ::twirp::detail::ClientMethod kEchoSayMethod{
+constexpr ::twirp::detail::MethodNames kEchoSayMethod{
     .package = Echo::kPackageName,
     .service = "Echo",
     .service_camel = Echo::kServiceName,
@@ -19,49 +20,36 @@ constexpr ::twirp::detail::ClientMethod kEchoSayMethod{
     .method_camel = Echo::kSayMethodName,
 };
 
-// The routes of Echo for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Echo, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes EchoRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Echo::kPackageName,
       .name = "Echo",
       .camel_name = Echo::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::Phrase, ::Phrase>(kEchoSayMethod, service, &Service::Say),
+      },
   };
-  routes.methods.push_back({
-      .name = "Say",
-      .camel_name = Echo::kSayMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::Phrase;
-            using Response = ::Phrase;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Say(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
 }  // namespace
 
 void RegisterEcho(::twirp::Server& server, std::shared_ptr<Echo> service) {
-  server.AddService(EchoRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, EchoRoutes(std::move(service)));
 }
 
 void RegisterEcho(::twirp::Server& server, std::shared_ptr<EchoBlocking> service) {
-  server.AddService(EchoRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, EchoRoutes(std::move(service)));
 }
 
 EchoClient::EchoClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::Phrase>> EchoClient::Say(
-    const ::Phrase& request, ::twirp::CallOptions options) {
+    ::Phrase request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::Phrase, ::Phrase>(
-      *client_, kEchoSayMethod, request, std::move(options));
+      client_, kEchoSayMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::Phrase> EchoClient::SayBlocking(

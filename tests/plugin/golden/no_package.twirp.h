@@ -41,14 +41,30 @@ class EchoBlocking {
 void RegisterEcho(::twirp::Server& server, std::shared_ptr<Echo> service);
 void RegisterEcho(::twirp::Server& server, std::shared_ptr<EchoBlocking> service);
 
-// Calls Echo through `client`, which many generated clients may share.
-class EchoClient {
+// The calls of Echo. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a EchoClient over
+// Server::InProcessTransport()).
+class EchoClientInterface {
+ public:
+  virtual ~EchoClientInterface() = default;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::Phrase>> Say(
+      ::Phrase request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::Phrase> SayBlocking(
+      const ::Phrase& request, ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Echo through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class EchoClient final : public EchoClientInterface {
  public:
   explicit EchoClient(std::shared_ptr<::twirp::Client> client);
 
   ::twirp::Awaitable<::twirp::Result<::Phrase>> Say(
-      const ::Phrase& request, ::twirp::CallOptions options = {});
-  ::twirp::Result<::Phrase> SayBlocking(const ::Phrase& request, ::twirp::CallOptions options = {});
+      ::Phrase request, ::twirp::CallOptions options = {}) override;
+  ::twirp::Result<::Phrase> SayBlocking(
+      const ::Phrase& request, ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;

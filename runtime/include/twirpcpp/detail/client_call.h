@@ -1,31 +1,44 @@
 // What generated client code calls. Users never include this.
 #pragma once
 
-#include <string_view>
+#include <memory>
 #include <utility>
 
 #include "twirpcpp/awaitable.h"
 #include "twirpcpp/client.h"
+#include "twirpcpp/detail/method_names.h"
 #include "twirpcpp/result.h"
 
 namespace twirp::detail {
 
-// Names of one RPC, for the URL and for hooks.
-struct ClientMethod {
-  std::string_view package;             // "" when the file has no package
-  std::string_view service;             // literal proto name
-  std::string_view service_camel;       // Go CamelCase
-  std::string_view method;              // literal proto name
-  std::string_view method_camel;        // Go CamelCase
+// The Client members that only generated code (and the runtime's tests) use.
+class ClientAccess {
+ public:
+  static Awaitable<Result<void>> Call(Client& client, const MethodNames& method,
+                                      const google::protobuf::Message& request,
+                                      google::protobuf::Message& response, CallOptions options) {
+    return client.Call(method, request, response, std::move(options));
+  }
+  static Result<void> CallBlocking(Client& client, const MethodNames& method,
+                                   const google::protobuf::Message& request,
+                                   google::protobuf::Message& response, CallOptions options) {
+    return client.CallBlocking(method, request, response, std::move(options));
+  }
+  static std::string Path(const Client& client, const MethodNames& method) {
+    return client.Path(method);
+  }
 };
 
-// One unary call, awaitable on any executor. `method` and `request` must stay
-// alive until the call completes (generated code awaits it at once).
+// One unary call, awaitable on any executor. The awaitable owns the request and
+// a reference to the client, so it may be stored, or co_spawned for fan-out,
+// and awaited after the caller's request object and generated client are gone.
+// `method` is a constant of the generated code.
 template <class Req, class Resp>
-Awaitable<Result<Resp>> CallUnary(Client& client, const ClientMethod& method,
-                                  const Req& request, CallOptions options) {
+Awaitable<Result<Resp>> CallUnary(std::shared_ptr<Client> client, const MethodNames& method,
+                                  Req request, CallOptions options) {
   Resp response;
-  Result<void> result = co_await client.Call(method, request, response, std::move(options));
+  Result<void> result =
+      co_await ClientAccess::Call(*client, method, request, response, std::move(options));
   if (!result.ok()) co_return std::move(result).error();
   co_return std::move(response);
 }
@@ -33,10 +46,11 @@ Awaitable<Result<Resp>> CallUnary(Client& client, const ClientMethod& method,
 // The same call, blocking the calling thread. Never call it from a thread that
 // runs the client's executor (see Client::CallBlocking).
 template <class Req, class Resp>
-Result<Resp> CallUnaryBlocking(Client& client, const ClientMethod& method,
-                               const Req& request, CallOptions options) {
+Result<Resp> CallUnaryBlocking(Client& client, const MethodNames& method, const Req& request,
+                               CallOptions options) {
   Resp response;
-  Result<void> result = client.CallBlocking(method, request, response, std::move(options));
+  Result<void> result =
+      ClientAccess::CallBlocking(client, method, request, response, std::move(options));
   if (!result.ok()) return std::move(result).error();
   return std::move(response);
 }

@@ -7,13 +7,14 @@
 #include <utility>
 
 #include "twirpcpp/detail/client_call.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace twitch::twirp::example {
 
 namespace {
 
-constexpr ::twirp::detail::ClientMethod kHaberdasherMakeHatMethod{
+constexpr ::twirp::detail::MethodNames kHaberdasherMakeHatMethod{
     .package = Haberdasher::kPackageName,
     .service = "Haberdasher",
     .service_camel = Haberdasher::kServiceName,
@@ -21,49 +22,38 @@ constexpr ::twirp::detail::ClientMethod kHaberdasherMakeHatMethod{
     .method_camel = Haberdasher::kMakeHatMethodName,
 };
 
-// The routes of Haberdasher for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Haberdasher, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes HaberdasherRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Haberdasher::kPackageName,
       .name = "Haberdasher",
       .camel_name = Haberdasher::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::twitch::twirp::example::Size,
+                                      ::twitch::twirp::example::Hat>(
+              kHaberdasherMakeHatMethod, service, &Service::MakeHat),
+      },
   };
-  routes.methods.push_back({
-      .name = "MakeHat",
-      .camel_name = Haberdasher::kMakeHatMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twitch::twirp::example::Size;
-            using Response = ::twitch::twirp::example::Hat;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->MakeHat(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
 }  // namespace
 
 void RegisterHaberdasher(::twirp::Server& server, std::shared_ptr<Haberdasher> service) {
-  server.AddService(HaberdasherRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, HaberdasherRoutes(std::move(service)));
 }
 
 void RegisterHaberdasher(::twirp::Server& server, std::shared_ptr<HaberdasherBlocking> service) {
-  server.AddService(HaberdasherRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, HaberdasherRoutes(std::move(service)));
 }
 
 HaberdasherClient::HaberdasherClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::twitch::twirp::example::Hat>> HaberdasherClient::MakeHat(
-    const ::twitch::twirp::example::Size& request, ::twirp::CallOptions options) {
+    ::twitch::twirp::example::Size request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twitch::twirp::example::Size, ::twitch::twirp::example::Hat>(
-      *client_, kHaberdasherMakeHatMethod, request, std::move(options));
+      client_, kHaberdasherMakeHatMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twitch::twirp::example::Hat> HaberdasherClient::MakeHatBlocking(

@@ -47,16 +47,31 @@ class HaberdasherBlocking {
 void RegisterHaberdasher(::twirp::Server& server, std::shared_ptr<Haberdasher> service);
 void RegisterHaberdasher(::twirp::Server& server, std::shared_ptr<HaberdasherBlocking> service);
 
-// Calls Haberdasher through `client`, which many generated clients may share.
-class HaberdasherClient {
+// The calls of Haberdasher. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a HaberdasherClient over
+// Server::InProcessTransport()).
+class HaberdasherClientInterface {
+ public:
+  virtual ~HaberdasherClientInterface() = default;
+
+  // MakeHat produces a hat of mysterious, randomly-selected color!
+  virtual ::twirp::Awaitable<::twirp::Result<::twitch::twirp::example::Hat>> MakeHat(
+      ::twitch::twirp::example::Size request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twitch::twirp::example::Hat> MakeHatBlocking(
+      const ::twitch::twirp::example::Size& request, ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Haberdasher through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class HaberdasherClient final : public HaberdasherClientInterface {
  public:
   explicit HaberdasherClient(std::shared_ptr<::twirp::Client> client);
 
-  // MakeHat produces a hat of mysterious, randomly-selected color!
   ::twirp::Awaitable<::twirp::Result<::twitch::twirp::example::Hat>> MakeHat(
-      const ::twitch::twirp::example::Size& request, ::twirp::CallOptions options = {});
+      ::twitch::twirp::example::Size request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twitch::twirp::example::Hat> MakeHatBlocking(
-      const ::twitch::twirp::example::Size& request, ::twirp::CallOptions options = {});
+      const ::twitch::twirp::example::Size& request, ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;

@@ -7,13 +7,14 @@
 #include <utility>
 
 #include "twirpcpp/detail/client_call.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace twirpcpp::plugin::legacy::v1 {
 
 namespace {
 
-constexpr ::twirp::detail::ClientMethod kArchiveFetchMethod{
+constexpr ::twirp::detail::MethodNames kArchiveFetchMethod{
     .package = Archive::kPackageName,
     .service = "Archive",
     .service_camel = Archive::kServiceName,
@@ -21,50 +22,39 @@ constexpr ::twirp::detail::ClientMethod kArchiveFetchMethod{
     .method_camel = Archive::kFetchMethodName,
 };
 
-// The routes of Archive for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Archive, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes ArchiveRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Archive::kPackageName,
       .name = "Archive",
       .camel_name = Archive::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::legacy::v1::FetchRequest,
+                                      ::twirpcpp::plugin::legacy::v1::Record>(
+              kArchiveFetchMethod, service, &Service::Fetch),
+      },
   };
-  routes.methods.push_back({
-      .name = "Fetch",
-      .camel_name = Archive::kFetchMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::legacy::v1::FetchRequest;
-            using Response = ::twirpcpp::plugin::legacy::v1::Record;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Fetch(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
 }  // namespace
 
 void RegisterArchive(::twirp::Server& server, std::shared_ptr<Archive> service) {
-  server.AddService(ArchiveRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, ArchiveRoutes(std::move(service)));
 }
 
 void RegisterArchive(::twirp::Server& server, std::shared_ptr<ArchiveBlocking> service) {
-  server.AddService(ArchiveRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, ArchiveRoutes(std::move(service)));
 }
 
 ArchiveClient::ArchiveClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::legacy::v1::Record>> ArchiveClient::Fetch(
-    const ::twirpcpp::plugin::legacy::v1::FetchRequest& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::legacy::v1::FetchRequest request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::legacy::v1::FetchRequest,
                                     ::twirpcpp::plugin::legacy::v1::Record>(
-      *client_, kArchiveFetchMethod, request, std::move(options));
+      client_, kArchiveFetchMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::legacy::v1::Record> ArchiveClient::FetchBlocking(

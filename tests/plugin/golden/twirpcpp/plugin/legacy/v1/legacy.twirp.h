@@ -44,17 +44,33 @@ class ArchiveBlocking {
 void RegisterArchive(::twirp::Server& server, std::shared_ptr<Archive> service);
 void RegisterArchive(::twirp::Server& server, std::shared_ptr<ArchiveBlocking> service);
 
-// Calls Archive through `client`, which many generated clients may share.
-class ArchiveClient {
+// The calls of Archive. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a ArchiveClient over
+// Server::InProcessTransport()).
+class ArchiveClientInterface {
+ public:
+  virtual ~ArchiveClientInterface() = default;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::legacy::v1::Record>> Fetch(
+      ::twirpcpp::plugin::legacy::v1::FetchRequest request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::legacy::v1::Record> FetchBlocking(
+      const ::twirpcpp::plugin::legacy::v1::FetchRequest& request,
+      ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Archive through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class ArchiveClient final : public ArchiveClientInterface {
  public:
   explicit ArchiveClient(std::shared_ptr<::twirp::Client> client);
 
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::legacy::v1::Record>> Fetch(
-      const ::twirpcpp::plugin::legacy::v1::FetchRequest& request,
-      ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::legacy::v1::FetchRequest request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::legacy::v1::Record> FetchBlocking(
       const ::twirpcpp::plugin::legacy::v1::FetchRequest& request,
-      ::twirp::CallOptions options = {});
+      ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;

@@ -7,14 +7,14 @@
 #include <utility>
 
 #include "twirpcpp/detail/client_call.h"
-#include "twirpcpp/detail/field_mask_call.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace twirpcpp::plugin::masks::v1 {
 
 namespace {
 
-constexpr ::twirp::detail::ClientMethod kLibraryGetShelfMethod{
+constexpr ::twirp::detail::MethodNames kLibraryGetShelfMethod{
     .package = Library::kPackageName,
     .service = "Library",
     .service_camel = Library::kServiceName,
@@ -22,7 +22,7 @@ constexpr ::twirp::detail::ClientMethod kLibraryGetShelfMethod{
     .method_camel = Library::kGetShelfMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kLibraryPeekShelfMethod{
+constexpr ::twirp::detail::MethodNames kLibraryPeekShelfMethod{
     .package = Library::kPackageName,
     .service = "Library",
     .service_camel = Library::kServiceName,
@@ -30,65 +30,42 @@ constexpr ::twirp::detail::ClientMethod kLibraryPeekShelfMethod{
     .method_camel = Library::kPeekShelfMethodName,
 };
 
-// The routes of Library for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Library, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes LibraryRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Library::kPackageName,
       .name = "Library",
       .camel_name = Library::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::masks::v1::GetShelfRequest,
+                                      ::twirpcpp::plugin::masks::v1::GetShelfResponse>(
+              kLibraryGetShelfMethod, service, &Service::GetShelf, {.field_mask = "fields"}),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::masks::v1::GetShelfRequest,
+                                      ::twirpcpp::plugin::masks::v1::GetShelfResponse>(
+              kLibraryPeekShelfMethod, service, &Service::PeekShelf),
+      },
   };
-  routes.methods.push_back({
-      .name = "GetShelf",
-      .camel_name = Library::kGetShelfMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::masks::v1::GetShelfRequest;
-            using Response = ::twirpcpp::plugin::masks::v1::GetShelfResponse;
-            return ::twirp::detail::ServeWithMask<kBlocking, Request, Response>(
-                call, "fields",
-                [service](::twirp::Context& ctx, const Request& request,
-                          const ::twirp::FieldMask& mask) {
-                  return service->GetShelf(ctx, request, mask);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "PeekShelf",
-      .camel_name = Library::kPeekShelfMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::masks::v1::GetShelfRequest;
-            using Response = ::twirpcpp::plugin::masks::v1::GetShelfResponse;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->PeekShelf(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
 }  // namespace
 
 void RegisterLibrary(::twirp::Server& server, std::shared_ptr<Library> service) {
-  server.AddService(LibraryRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, LibraryRoutes(std::move(service)));
 }
 
 void RegisterLibrary(::twirp::Server& server, std::shared_ptr<LibraryBlocking> service) {
-  server.AddService(LibraryRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, LibraryRoutes(std::move(service)));
 }
 
 LibraryClient::LibraryClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse>> LibraryClient::GetShelf(
-    const ::twirpcpp::plugin::masks::v1::GetShelfRequest& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::masks::v1::GetShelfRequest request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::masks::v1::GetShelfRequest,
                                     ::twirpcpp::plugin::masks::v1::GetShelfResponse>(
-      *client_, kLibraryGetShelfMethod, request, std::move(options));
+      client_, kLibraryGetShelfMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse> LibraryClient::GetShelfBlocking(
@@ -99,10 +76,10 @@ LibraryClient::LibraryClient(std::shared_ptr<::twirp::Client> client)
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse>> LibraryClient::PeekShelf(
-    const ::twirpcpp::plugin::masks::v1::GetShelfRequest& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::masks::v1::GetShelfRequest request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::masks::v1::GetShelfRequest,
                                     ::twirpcpp::plugin::masks::v1::GetShelfResponse>(
-      *client_, kLibraryPeekShelfMethod, request, std::move(options));
+      client_, kLibraryPeekShelfMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse> LibraryClient::PeekShelfBlocking(

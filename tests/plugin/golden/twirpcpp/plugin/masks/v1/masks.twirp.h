@@ -60,26 +60,49 @@ class LibraryBlocking {
 void RegisterLibrary(::twirp::Server& server, std::shared_ptr<Library> service);
 void RegisterLibrary(::twirp::Server& server, std::shared_ptr<LibraryBlocking> service);
 
-// Calls Library through `client`, which many generated clients may share.
-class LibraryClient {
+// The calls of Library. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a LibraryClient over
+// Server::InProcessTransport()).
+class LibraryClientInterface {
+ public:
+  virtual ~LibraryClientInterface() = default;
+
+  // The shelf and its books, trimmed to `fields`.
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse>> GetShelf(
+      ::twirpcpp::plugin::masks::v1::GetShelfRequest request,
+      ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse> GetShelfBlocking(
+      const ::twirpcpp::plugin::masks::v1::GetShelfRequest& request,
+      ::twirp::CallOptions options = {}) = 0;
+
+  // Without the option: the handler gets no mask and nothing is trimmed.
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse>> PeekShelf(
+      ::twirpcpp::plugin::masks::v1::GetShelfRequest request,
+      ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse> PeekShelfBlocking(
+      const ::twirpcpp::plugin::masks::v1::GetShelfRequest& request,
+      ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Library through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class LibraryClient final : public LibraryClientInterface {
  public:
   explicit LibraryClient(std::shared_ptr<::twirp::Client> client);
 
-  // The shelf and its books, trimmed to `fields`.
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse>> GetShelf(
-      const ::twirpcpp::plugin::masks::v1::GetShelfRequest& request,
-      ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::masks::v1::GetShelfRequest request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse> GetShelfBlocking(
       const ::twirpcpp::plugin::masks::v1::GetShelfRequest& request,
-      ::twirp::CallOptions options = {});
-
-  // Without the option: the handler gets no mask and nothing is trimmed.
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse>> PeekShelf(
-      const ::twirpcpp::plugin::masks::v1::GetShelfRequest& request,
-      ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::masks::v1::GetShelfRequest request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::masks::v1::GetShelfResponse> PeekShelfBlocking(
       const ::twirpcpp::plugin::masks::v1::GetShelfRequest& request,
-      ::twirp::CallOptions options = {});
+      ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;

@@ -7,13 +7,14 @@
 #include <utility>
 
 #include "twirpcpp/detail/client_call.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace twirpcpp::plugin::multi::v1 {
 
 namespace {
 
-constexpr ::twirp::detail::ClientMethod kUsersGetUserMethod{
+constexpr ::twirp::detail::MethodNames kUsersGetUserMethod{
     .package = Users::kPackageName,
     .service = "Users",
     .service_camel = Users::kServiceName,
@@ -21,7 +22,7 @@ constexpr ::twirp::detail::ClientMethod kUsersGetUserMethod{
     .method_camel = Users::kGetUserMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kUsersListUsersMethod{
+constexpr ::twirp::detail::MethodNames kUsersListUsersMethod{
     .package = Users::kPackageName,
     .service = "Users",
     .service_camel = Users::kServiceName,
@@ -29,7 +30,7 @@ constexpr ::twirp::detail::ClientMethod kUsersListUsersMethod{
     .method_camel = Users::kListUsersMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kGroupsGetGroupMethod{
+constexpr ::twirp::detail::MethodNames kGroupsGetGroupMethod{
     .package = Groups::kPackageName,
     .service = "Groups",
     .service_camel = Groups::kServiceName,
@@ -37,7 +38,7 @@ constexpr ::twirp::detail::ClientMethod kGroupsGetGroupMethod{
     .method_camel = Groups::kGetGroupMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kGroupsListMembersMethod{
+constexpr ::twirp::detail::MethodNames kGroupsListMembersMethod{
     .package = Groups::kPackageName,
     .service = "Groups",
     .service_camel = Groups::kServiceName,
@@ -45,115 +46,71 @@ constexpr ::twirp::detail::ClientMethod kGroupsListMembersMethod{
     .method_camel = Groups::kListMembersMethodName,
 };
 
-// The routes of Users for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Users, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes UsersRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Users::kPackageName,
       .name = "Users",
       .camel_name = Users::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::common::v1::Id,
+                                      ::twirpcpp::plugin::multi::v1::User>(
+              kUsersGetUserMethod, service, &Service::GetUser),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::common::v1::Page,
+                                      ::twirpcpp::plugin::multi::v1::UserList>(
+              kUsersListUsersMethod, service, &Service::ListUsers),
+      },
   };
-  routes.methods.push_back({
-      .name = "GetUser",
-      .camel_name = Users::kGetUserMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::User;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->GetUser(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "ListUsers",
-      .camel_name = Users::kListUsersMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Page;
-            using Response = ::twirpcpp::plugin::multi::v1::UserList;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->ListUsers(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
-// The routes of Empty for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Empty, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes EmptyRoutes(std::shared_ptr<Service> /*service*/) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Empty::kPackageName,
       .name = "Empty",
       .camel_name = Empty::kServiceName,
       .methods = {},
   };
-  return routes;
 }
 
-// The routes of Groups for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Groups, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes GroupsRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Groups::kPackageName,
       .name = "Groups",
       .camel_name = Groups::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::common::v1::Id,
+                                      ::twirpcpp::plugin::multi::v1::Group>(
+              kGroupsGetGroupMethod, service, &Service::GetGroup),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::common::v1::Id,
+                                      ::twirpcpp::plugin::multi::v1::UserList>(
+              kGroupsListMembersMethod, service, &Service::ListMembers),
+      },
   };
-  routes.methods.push_back({
-      .name = "GetGroup",
-      .camel_name = Groups::kGetGroupMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::Group;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->GetGroup(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "ListMembers",
-      .camel_name = Groups::kListMembersMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::common::v1::Id;
-            using Response = ::twirpcpp::plugin::multi::v1::UserList;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->ListMembers(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
 }  // namespace
 
 void RegisterUsers(::twirp::Server& server, std::shared_ptr<Users> service) {
-  server.AddService(UsersRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, UsersRoutes(std::move(service)));
 }
 
 void RegisterUsers(::twirp::Server& server, std::shared_ptr<UsersBlocking> service) {
-  server.AddService(UsersRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, UsersRoutes(std::move(service)));
 }
 
 UsersClient::UsersClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::User>> UsersClient::GetUser(
-    const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::common::v1::Id,
                                     ::twirpcpp::plugin::multi::v1::User>(
-      *client_, kUsersGetUserMethod, request, std::move(options));
+      client_, kUsersGetUserMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::multi::v1::User> UsersClient::GetUserBlocking(
@@ -164,10 +121,10 @@ UsersClient::UsersClient(std::shared_ptr<::twirp::Client> client)
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::UserList>> UsersClient::ListUsers(
-    const ::twirpcpp::plugin::common::v1::Page& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::common::v1::Page request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::common::v1::Page,
                                     ::twirpcpp::plugin::multi::v1::UserList>(
-      *client_, kUsersListUsersMethod, request, std::move(options));
+      client_, kUsersListUsersMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::multi::v1::UserList> UsersClient::ListUsersBlocking(
@@ -178,32 +135,32 @@ UsersClient::UsersClient(std::shared_ptr<::twirp::Client> client)
 }
 
 void RegisterEmpty(::twirp::Server& server, std::shared_ptr<Empty> service) {
-  server.AddService(EmptyRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, EmptyRoutes(std::move(service)));
 }
 
 void RegisterEmpty(::twirp::Server& server, std::shared_ptr<EmptyBlocking> service) {
-  server.AddService(EmptyRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, EmptyRoutes(std::move(service)));
 }
 
 EmptyClient::EmptyClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 void RegisterGroups(::twirp::Server& server, std::shared_ptr<Groups> service) {
-  server.AddService(GroupsRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, GroupsRoutes(std::move(service)));
 }
 
 void RegisterGroups(::twirp::Server& server, std::shared_ptr<GroupsBlocking> service) {
-  server.AddService(GroupsRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, GroupsRoutes(std::move(service)));
 }
 
 GroupsClient::GroupsClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::Group>> GroupsClient::GetGroup(
-    const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::common::v1::Id,
                                     ::twirpcpp::plugin::multi::v1::Group>(
-      *client_, kGroupsGetGroupMethod, request, std::move(options));
+      client_, kGroupsGetGroupMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::multi::v1::Group> GroupsClient::GetGroupBlocking(
@@ -214,10 +171,10 @@ GroupsClient::GroupsClient(std::shared_ptr<::twirp::Client> client)
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::UserList>> GroupsClient::ListMembers(
-    const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::common::v1::Id,
                                     ::twirpcpp::plugin::multi::v1::UserList>(
-      *client_, kGroupsListMembersMethod, request, std::move(options));
+      client_, kGroupsListMembersMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::multi::v1::UserList> GroupsClient::ListMembersBlocking(

@@ -55,21 +55,42 @@ class UsersBlocking {
 void RegisterUsers(::twirp::Server& server, std::shared_ptr<Users> service);
 void RegisterUsers(::twirp::Server& server, std::shared_ptr<UsersBlocking> service);
 
-// Calls Users through `client`, which many generated clients may share.
-class UsersClient {
+// The calls of Users. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a UsersClient over
+// Server::InProcessTransport()).
+class UsersClientInterface {
+ public:
+  virtual ~UsersClientInterface() = default;
+
+  // Looks a user up by id.
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::User>> GetUser(
+      ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::multi::v1::User> GetUserBlocking(
+      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {}) = 0;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::UserList>> ListUsers(
+      ::twirpcpp::plugin::common::v1::Page request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::multi::v1::UserList> ListUsersBlocking(
+      const ::twirpcpp::plugin::common::v1::Page& request, ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Users through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class UsersClient final : public UsersClientInterface {
  public:
   explicit UsersClient(std::shared_ptr<::twirp::Client> client);
 
-  // Looks a user up by id.
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::User>> GetUser(
-      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::multi::v1::User> GetUserBlocking(
-      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {});
-
+      const ::twirpcpp::plugin::common::v1::Id& request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::UserList>> ListUsers(
-      const ::twirpcpp::plugin::common::v1::Page& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::common::v1::Page request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::multi::v1::UserList> ListUsersBlocking(
-      const ::twirpcpp::plugin::common::v1::Page& request, ::twirp::CallOptions options = {});
+      const ::twirpcpp::plugin::common::v1::Page& request,
+      ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;
@@ -97,8 +118,18 @@ class EmptyBlocking {
 void RegisterEmpty(::twirp::Server& server, std::shared_ptr<Empty> service);
 void RegisterEmpty(::twirp::Server& server, std::shared_ptr<EmptyBlocking> service);
 
-// Calls Empty through `client`, which many generated clients may share.
-class EmptyClient {
+// The calls of Empty. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a EmptyClient over
+// Server::InProcessTransport()).
+class EmptyClientInterface {
+ public:
+  virtual ~EmptyClientInterface() = default;
+};
+
+// Calls Empty through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class EmptyClient final : public EmptyClientInterface {
  public:
   explicit EmptyClient(std::shared_ptr<::twirp::Client> client);
 
@@ -143,21 +174,42 @@ class GroupsBlocking {
 void RegisterGroups(::twirp::Server& server, std::shared_ptr<Groups> service);
 void RegisterGroups(::twirp::Server& server, std::shared_ptr<GroupsBlocking> service);
 
-// Calls Groups through `client`, which many generated clients may share.
-class GroupsClient {
+// The calls of Groups. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a GroupsClient over
+// Server::InProcessTransport()).
+class GroupsClientInterface {
+ public:
+  virtual ~GroupsClientInterface() = default;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::Group>> GetGroup(
+      ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::multi::v1::Group> GetGroupBlocking(
+      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {}) = 0;
+
+  // Reuses a type of the other service.
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::UserList>> ListMembers(
+      ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::multi::v1::UserList> ListMembersBlocking(
+      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Groups through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class GroupsClient final : public GroupsClientInterface {
  public:
   explicit GroupsClient(std::shared_ptr<::twirp::Client> client);
 
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::Group>> GetGroup(
-      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::multi::v1::Group> GetGroupBlocking(
-      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {});
-
-  // Reuses a type of the other service.
+      const ::twirpcpp::plugin::common::v1::Id& request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::UserList>> ListMembers(
-      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::multi::v1::UserList> ListMembersBlocking(
-      const ::twirpcpp::plugin::common::v1::Id& request, ::twirp::CallOptions options = {});
+      const ::twirpcpp::plugin::common::v1::Id& request,
+      ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;

@@ -7,13 +7,14 @@
 #include <utility>
 
 #include "twirpcpp/detail/client_call.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace twirpcpp::plugin::names::v1 {
 
 namespace {
 
-constexpr ::twirp::detail::ClientMethod kHaberdasherV1MakeHatV1Method{
+constexpr ::twirp::detail::MethodNames kHaberdasherV1MakeHatV1Method{
     .package = HaberdasherV1::kPackageName,
     .service = "Haberdasher_v1",
     .service_camel = HaberdasherV1::kServiceName,
@@ -21,7 +22,7 @@ constexpr ::twirp::detail::ClientMethod kHaberdasherV1MakeHatV1Method{
     .method_camel = HaberdasherV1::kMakeHatV1MethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kHaberdasherV1MakeHat_V2Method{
+constexpr ::twirp::detail::MethodNames kHaberdasherV1MakeHat_V2Method{
     .package = HaberdasherV1::kPackageName,
     .service = "Haberdasher_v1",
     .service_camel = HaberdasherV1::kServiceName,
@@ -29,7 +30,7 @@ constexpr ::twirp::detail::ClientMethod kHaberdasherV1MakeHat_V2Method{
     .method_camel = HaberdasherV1::kMakeHat_V2MethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kHaberdasherV1Get2FaMethod{
+constexpr ::twirp::detail::MethodNames kHaberdasherV1Get2FaMethod{
     .package = HaberdasherV1::kPackageName,
     .service = "Haberdasher_v1",
     .service_camel = HaberdasherV1::kServiceName,
@@ -37,7 +38,7 @@ constexpr ::twirp::detail::ClientMethod kHaberdasherV1Get2FaMethod{
     .method_camel = HaberdasherV1::kGet2FaMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kHaberdasherV1DeleteMethod{
+constexpr ::twirp::detail::MethodNames kHaberdasherV1DeleteMethod{
     .package = HaberdasherV1::kPackageName,
     .service = "Haberdasher_v1",
     .service_camel = HaberdasherV1::kServiceName,
@@ -45,7 +46,7 @@ constexpr ::twirp::detail::ClientMethod kHaberdasherV1DeleteMethod{
     .method_camel = HaberdasherV1::kDeleteMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kHaberdasherV1DeleteBlockingMethod{
+constexpr ::twirp::detail::MethodNames kHaberdasherV1DeleteBlockingMethod{
     .package = HaberdasherV1::kPackageName,
     .service = "Haberdasher_v1",
     .service_camel = HaberdasherV1::kServiceName,
@@ -53,7 +54,7 @@ constexpr ::twirp::detail::ClientMethod kHaberdasherV1DeleteBlockingMethod{
     .method_camel = HaberdasherV1::kDeleteBlockingMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kHaberdasherV1XPrivateMethod{
+constexpr ::twirp::detail::MethodNames kHaberdasherV1XPrivateMethod{
     .package = HaberdasherV1::kPackageName,
     .service = "Haberdasher_v1",
     .service_camel = HaberdasherV1::kServiceName,
@@ -61,7 +62,7 @@ constexpr ::twirp::detail::ClientMethod kHaberdasherV1XPrivateMethod{
     .method_camel = HaberdasherV1::kXPrivateMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kLedgerLedgerMethod{
+constexpr ::twirp::detail::MethodNames kLedgerLedgerMethod{
     .package = Ledger::kPackageName,
     .service = "Ledger",
     .service_camel = Ledger::kServiceName,
@@ -69,142 +70,70 @@ constexpr ::twirp::detail::ClientMethod kLedgerLedgerMethod{
     .method_camel = Ledger::kLedgerMethodName,
 };
 
-// The routes of HaberdasherV1 for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of HaberdasherV1, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes HaberdasherV1Routes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = HaberdasherV1::kPackageName,
       .name = "Haberdasher_v1",
       .camel_name = HaberdasherV1::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::names::v1::namespace_,
+                                      ::twirpcpp::plugin::names::v1::class_>(
+              kHaberdasherV1MakeHatV1Method, service, &Service::MakeHatV1),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::names::v1::namespace_,
+                                      ::twirpcpp::plugin::names::v1::class_>(
+              kHaberdasherV1MakeHat_V2Method, service, &Service::MakeHat_V2),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::names::v1::namespace_,
+                                      ::twirpcpp::plugin::names::v1::class_>(
+              kHaberdasherV1Get2FaMethod, service, &Service::Get2Fa),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::names::v1::namespace_,
+                                      ::twirpcpp::plugin::names::v1::class_>(
+              kHaberdasherV1DeleteMethod, service, &Service::Delete),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::names::v1::namespace_,
+                                      ::twirpcpp::plugin::names::v1::class_>(
+              kHaberdasherV1DeleteBlockingMethod, service, &Service::DeleteBlocking),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::names::v1::namespace_,
+                                      ::twirpcpp::plugin::names::v1::class_>(
+              kHaberdasherV1XPrivateMethod, service, &Service::XPrivate),
+      },
   };
-  routes.methods.push_back({
-      .name = "MakeHat_v1",
-      .camel_name = HaberdasherV1::kMakeHatV1MethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->MakeHatV1(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "MakeHat_V2",
-      .camel_name = HaberdasherV1::kMakeHat_V2MethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->MakeHat_V2(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "get2fa",
-      .camel_name = HaberdasherV1::kGet2FaMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Get2Fa(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "delete",
-      .camel_name = HaberdasherV1::kDeleteMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Delete(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "DeleteBlocking",
-      .camel_name = HaberdasherV1::kDeleteBlockingMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->DeleteBlocking(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "_private",
-      .camel_name = HaberdasherV1::kXPrivateMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->XPrivate(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
-// The routes of Ledger for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Ledger, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes LedgerRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Ledger::kPackageName,
       .name = "Ledger",
       .camel_name = Ledger::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::names::v1::namespace_,
+                                      ::twirpcpp::plugin::names::v1::class_>(
+              kLedgerLedgerMethod, service, &Service::Ledger_),
+      },
   };
-  routes.methods.push_back({
-      .name = "Ledger",
-      .camel_name = Ledger::kLedgerMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::names::v1::namespace_;
-            using Response = ::twirpcpp::plugin::names::v1::class_;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Ledger_(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
 }  // namespace
 
 void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV1> service) {
-  server.AddService(HaberdasherV1Routes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, HaberdasherV1Routes(std::move(service)));
 }
 
 void RegisterHaberdasherV1(
     ::twirp::Server& server, std::shared_ptr<HaberdasherV1Blocking> service) {
-  server.AddService(HaberdasherV1Routes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, HaberdasherV1Routes(std::move(service)));
 }
 
 HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> HaberdasherV1Client::MakeHatV1(
-    const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::names::v1::namespace_,
                                     ::twirpcpp::plugin::names::v1::class_>(
-      *client_, kHaberdasherV1MakeHatV1Method, request, std::move(options));
+      client_, kHaberdasherV1MakeHatV1Method, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::names::v1::class_> HaberdasherV1Client::MakeHatV1Blocking(
@@ -215,10 +144,10 @@ HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> HaberdasherV1Client::MakeHat_V2(
-    const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::names::v1::namespace_,
                                     ::twirpcpp::plugin::names::v1::class_>(
-      *client_, kHaberdasherV1MakeHat_V2Method, request, std::move(options));
+      client_, kHaberdasherV1MakeHat_V2Method, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::names::v1::class_> HaberdasherV1Client::MakeHat_V2Blocking(
@@ -229,10 +158,10 @@ HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> HaberdasherV1Client::Get2Fa(
-    const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::names::v1::namespace_,
                                     ::twirpcpp::plugin::names::v1::class_>(
-      *client_, kHaberdasherV1Get2FaMethod, request, std::move(options));
+      client_, kHaberdasherV1Get2FaMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::names::v1::class_> HaberdasherV1Client::Get2FaBlocking(
@@ -243,10 +172,10 @@ HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> HaberdasherV1Client::Delete(
-    const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::names::v1::namespace_,
                                     ::twirpcpp::plugin::names::v1::class_>(
-      *client_, kHaberdasherV1DeleteMethod, request, std::move(options));
+      client_, kHaberdasherV1DeleteMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::names::v1::class_> HaberdasherV1Client::DeleteBlocking_(
@@ -257,10 +186,10 @@ HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> HaberdasherV1Client::DeleteBlocking(
-    const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::names::v1::namespace_,
                                     ::twirpcpp::plugin::names::v1::class_>(
-      *client_, kHaberdasherV1DeleteBlockingMethod, request, std::move(options));
+      client_, kHaberdasherV1DeleteBlockingMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::names::v1::class_> HaberdasherV1Client::DeleteBlockingBlocking(
@@ -271,10 +200,10 @@ HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> HaberdasherV1Client::XPrivate(
-    const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::names::v1::namespace_,
                                     ::twirpcpp::plugin::names::v1::class_>(
-      *client_, kHaberdasherV1XPrivateMethod, request, std::move(options));
+      client_, kHaberdasherV1XPrivateMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::names::v1::class_> HaberdasherV1Client::XPrivateBlocking(
@@ -285,21 +214,21 @@ HaberdasherV1Client::HaberdasherV1Client(std::shared_ptr<::twirp::Client> client
 }
 
 void RegisterLedger(::twirp::Server& server, std::shared_ptr<Ledger> service) {
-  server.AddService(LedgerRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, LedgerRoutes(std::move(service)));
 }
 
 void RegisterLedger(::twirp::Server& server, std::shared_ptr<LedgerBlocking> service) {
-  server.AddService(LedgerRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, LedgerRoutes(std::move(service)));
 }
 
 LedgerClient::LedgerClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> LedgerClient::Ledger_(
-    const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::names::v1::namespace_,
                                     ::twirpcpp::plugin::names::v1::class_>(
-      *client_, kLedgerLedgerMethod, request, std::move(options));
+      client_, kLedgerLedgerMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::names::v1::class_> LedgerClient::Ledger_Blocking(

@@ -84,42 +84,95 @@ class HaberdasherV1Blocking {
 void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV1> service);
 void RegisterHaberdasherV1(::twirp::Server& server, std::shared_ptr<HaberdasherV1Blocking> service);
 
-// Calls HaberdasherV1 through `client`, which many generated clients may share.
-class HaberdasherV1Client {
+// The calls of HaberdasherV1. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a HaberdasherV1Client over
+// Server::InProcessTransport()).
+class HaberdasherV1ClientInterface {
+ public:
+  virtual ~HaberdasherV1ClientInterface() = default;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> MakeHatV1(
+      ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::names::v1::class_> MakeHatV1Blocking(
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) = 0;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> MakeHat_V2(
+      ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::names::v1::class_> MakeHat_V2Blocking(
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) = 0;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> Get2Fa(
+      ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::names::v1::class_> Get2FaBlocking(
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) = 0;
+
+  // A keyword as the literal name.
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> Delete(
+      ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::names::v1::class_> DeleteBlocking_(
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) = 0;
+
+  // Named like its blocking client form of Delete: that one gets an underscore.
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> DeleteBlocking(
+      ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::names::v1::class_> DeleteBlockingBlocking(
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) = 0;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> XPrivate(
+      ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::names::v1::class_> XPrivateBlocking(
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls HaberdasherV1 through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class HaberdasherV1Client final : public HaberdasherV1ClientInterface {
  public:
   explicit HaberdasherV1Client(std::shared_ptr<::twirp::Client> client);
 
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> MakeHatV1(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::names::v1::namespace_ request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::names::v1::class_> MakeHatV1Blocking(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
-
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> MakeHat_V2(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::names::v1::namespace_ request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::names::v1::class_> MakeHat_V2Blocking(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
-
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> Get2Fa(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::names::v1::namespace_ request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::names::v1::class_> Get2FaBlocking(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
-
-  // A keyword as the literal name.
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> Delete(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::names::v1::namespace_ request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::names::v1::class_> DeleteBlocking_(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
-
-  // Named like its blocking client form of Delete: that one gets an underscore.
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> DeleteBlocking(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::names::v1::namespace_ request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::names::v1::class_> DeleteBlockingBlocking(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
-
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> XPrivate(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::names::v1::namespace_ request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::names::v1::class_> XPrivateBlocking(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;
@@ -154,15 +207,33 @@ class LedgerBlocking {
 void RegisterLedger(::twirp::Server& server, std::shared_ptr<Ledger> service);
 void RegisterLedger(::twirp::Server& server, std::shared_ptr<LedgerBlocking> service);
 
-// Calls Ledger through `client`, which many generated clients may share.
-class LedgerClient {
+// The calls of Ledger. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a LedgerClient over
+// Server::InProcessTransport()).
+class LedgerClientInterface {
+ public:
+  virtual ~LedgerClientInterface() = default;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> Ledger_(
+      ::twirpcpp::plugin::names::v1::namespace_ request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::names::v1::class_> Ledger_Blocking(
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Ledger through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class LedgerClient final : public LedgerClientInterface {
  public:
   explicit LedgerClient(std::shared_ptr<::twirp::Client> client);
 
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::names::v1::class_>> Ledger_(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::names::v1::namespace_ request,
+      ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::names::v1::class_> Ledger_Blocking(
-      const ::twirpcpp::plugin::names::v1::namespace_& request, ::twirp::CallOptions options = {});
+      const ::twirpcpp::plugin::names::v1::namespace_& request,
+      ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;

@@ -7,13 +7,14 @@
 #include <utility>
 
 #include "twirpcpp/detail/client_call.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace twirpcpp::plugin::optional::v1 {
 
 namespace {
 
-constexpr ::twirp::detail::ClientMethod kSettingsUpdateMethod{
+constexpr ::twirp::detail::MethodNames kSettingsUpdateMethod{
     .package = Settings::kPackageName,
     .service = "Settings",
     .service_camel = Settings::kServiceName,
@@ -21,50 +22,39 @@ constexpr ::twirp::detail::ClientMethod kSettingsUpdateMethod{
     .method_camel = Settings::kUpdateMethodName,
 };
 
-// The routes of Settings for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Settings, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes SettingsRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Settings::kPackageName,
       .name = "Settings",
       .camel_name = Settings::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::optional::v1::Patch,
+                                      ::twirpcpp::plugin::optional::v1::Patch>(
+              kSettingsUpdateMethod, service, &Service::Update),
+      },
   };
-  routes.methods.push_back({
-      .name = "Update",
-      .camel_name = Settings::kUpdateMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::optional::v1::Patch;
-            using Response = ::twirpcpp::plugin::optional::v1::Patch;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Update(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
 }  // namespace
 
 void RegisterSettings(::twirp::Server& server, std::shared_ptr<Settings> service) {
-  server.AddService(SettingsRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, SettingsRoutes(std::move(service)));
 }
 
 void RegisterSettings(::twirp::Server& server, std::shared_ptr<SettingsBlocking> service) {
-  server.AddService(SettingsRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, SettingsRoutes(std::move(service)));
 }
 
 SettingsClient::SettingsClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::optional::v1::Patch>> SettingsClient::Update(
-    const ::twirpcpp::plugin::optional::v1::Patch& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::optional::v1::Patch request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::optional::v1::Patch,
                                     ::twirpcpp::plugin::optional::v1::Patch>(
-      *client_, kSettingsUpdateMethod, request, std::move(options));
+      client_, kSettingsUpdateMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::optional::v1::Patch> SettingsClient::UpdateBlocking(

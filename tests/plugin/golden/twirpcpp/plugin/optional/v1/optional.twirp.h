@@ -44,15 +44,32 @@ class SettingsBlocking {
 void RegisterSettings(::twirp::Server& server, std::shared_ptr<Settings> service);
 void RegisterSettings(::twirp::Server& server, std::shared_ptr<SettingsBlocking> service);
 
-// Calls Settings through `client`, which many generated clients may share.
-class SettingsClient {
+// The calls of Settings. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a SettingsClient over
+// Server::InProcessTransport()).
+class SettingsClientInterface {
+ public:
+  virtual ~SettingsClientInterface() = default;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::optional::v1::Patch>> Update(
+      ::twirpcpp::plugin::optional::v1::Patch request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::optional::v1::Patch> UpdateBlocking(
+      const ::twirpcpp::plugin::optional::v1::Patch& request,
+      ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Settings through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class SettingsClient final : public SettingsClientInterface {
  public:
   explicit SettingsClient(std::shared_ptr<::twirp::Client> client);
 
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::optional::v1::Patch>> Update(
-      const ::twirpcpp::plugin::optional::v1::Patch& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::optional::v1::Patch request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::optional::v1::Patch> UpdateBlocking(
-      const ::twirpcpp::plugin::optional::v1::Patch& request, ::twirp::CallOptions options = {});
+      const ::twirpcpp::plugin::optional::v1::Patch& request,
+      ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;

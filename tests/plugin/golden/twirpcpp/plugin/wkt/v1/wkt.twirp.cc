@@ -7,13 +7,14 @@
 #include <utility>
 
 #include "twirpcpp/detail/client_call.h"
-#include "twirpcpp/detail/server_call.h"
+#include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/detail/unary_route.h"
 
 namespace twirpcpp::plugin::wkt::v1 {
 
 namespace {
 
-constexpr ::twirp::detail::ClientMethod kClockNowMethod{
+constexpr ::twirp::detail::MethodNames kClockNowMethod{
     .package = Clock::kPackageName,
     .service = "Clock",
     .service_camel = Clock::kServiceName,
@@ -21,7 +22,7 @@ constexpr ::twirp::detail::ClientMethod kClockNowMethod{
     .method_camel = Clock::kNowMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kClockResetMethod{
+constexpr ::twirp::detail::MethodNames kClockResetMethod{
     .package = Clock::kPackageName,
     .service = "Clock",
     .service_camel = Clock::kServiceName,
@@ -29,7 +30,7 @@ constexpr ::twirp::detail::ClientMethod kClockResetMethod{
     .method_camel = Clock::kResetMethodName,
 };
 
-constexpr ::twirp::detail::ClientMethod kClockScheduleMethod{
+constexpr ::twirp::detail::MethodNames kClockScheduleMethod{
     .package = Clock::kPackageName,
     .service = "Clock",
     .service_camel = Clock::kServiceName,
@@ -37,75 +38,42 @@ constexpr ::twirp::detail::ClientMethod kClockScheduleMethod{
     .method_camel = Clock::kScheduleMethodName,
 };
 
-// The routes of Clock for either interface; kBlocking runs the handlers
-// on the server's worker pool.
-template <bool kBlocking, class Service>
+// The routes of Clock, for either of its interfaces.
+template <class Service>
 ::twirp::detail::ServiceRoutes ClockRoutes(std::shared_ptr<Service> service) {
-  ::twirp::detail::ServiceRoutes routes{
+  return {
       .package = Clock::kPackageName,
       .name = "Clock",
       .camel_name = Clock::kServiceName,
-      .methods = {},
+      .methods = {
+          ::twirp::detail::UnaryRoute<::google::protobuf::Empty, ::google::protobuf::Timestamp>(
+              kClockNowMethod, service, &Service::Now),
+          ::twirp::detail::UnaryRoute<::google::protobuf::Timestamp, ::google::protobuf::Empty>(
+              kClockResetMethod, service, &Service::Reset),
+          ::twirp::detail::UnaryRoute<::twirpcpp::plugin::wkt::v1::Outer_Inner,
+                                      ::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest>(
+              kClockScheduleMethod, service, &Service::Schedule),
+      },
   };
-  routes.methods.push_back({
-      .name = "Now",
-      .camel_name = Clock::kNowMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::google::protobuf::Empty;
-            using Response = ::google::protobuf::Timestamp;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Now(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "Reset",
-      .camel_name = Clock::kResetMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::google::protobuf::Timestamp;
-            using Response = ::google::protobuf::Empty;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Reset(ctx, request);
-                });
-          },
-  });
-  routes.methods.push_back({
-      .name = "Schedule",
-      .camel_name = Clock::kScheduleMethodName,
-      .serve =
-          [service](::twirp::detail::ServerCall& call) {
-            using Request = ::twirpcpp::plugin::wkt::v1::Outer_Inner;
-            using Response = ::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest;
-            return ::twirp::detail::Serve<kBlocking, Request, Response>(
-                call, [service](::twirp::Context& ctx, const Request& request) {
-                  return service->Schedule(ctx, request);
-                });
-          },
-  });
-  return routes;
 }
 
 }  // namespace
 
 void RegisterClock(::twirp::Server& server, std::shared_ptr<Clock> service) {
-  server.AddService(ClockRoutes<false>(std::move(service)));
+  ::twirp::detail::AddService(server, ClockRoutes(std::move(service)));
 }
 
 void RegisterClock(::twirp::Server& server, std::shared_ptr<ClockBlocking> service) {
-  server.AddService(ClockRoutes<true>(std::move(service)));
+  ::twirp::detail::AddService(server, ClockRoutes(std::move(service)));
 }
 
 ClockClient::ClockClient(std::shared_ptr<::twirp::Client> client)
     : client_(std::move(client)) {}
 
 ::twirp::Awaitable<::twirp::Result<::google::protobuf::Timestamp>> ClockClient::Now(
-    const ::google::protobuf::Empty& request, ::twirp::CallOptions options) {
+    ::google::protobuf::Empty request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::google::protobuf::Empty, ::google::protobuf::Timestamp>(
-      *client_, kClockNowMethod, request, std::move(options));
+      client_, kClockNowMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::google::protobuf::Timestamp> ClockClient::NowBlocking(
@@ -116,9 +84,9 @@ ClockClient::ClockClient(std::shared_ptr<::twirp::Client> client)
 }
 
 ::twirp::Awaitable<::twirp::Result<::google::protobuf::Empty>> ClockClient::Reset(
-    const ::google::protobuf::Timestamp& request, ::twirp::CallOptions options) {
+    ::google::protobuf::Timestamp request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::google::protobuf::Timestamp, ::google::protobuf::Empty>(
-      *client_, kClockResetMethod, request, std::move(options));
+      client_, kClockResetMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::google::protobuf::Empty> ClockClient::ResetBlocking(
@@ -129,10 +97,10 @@ ClockClient::ClockClient(std::shared_ptr<::twirp::Client> client)
 }
 
 ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest>> ClockClient::Schedule(
-    const ::twirpcpp::plugin::wkt::v1::Outer_Inner& request, ::twirp::CallOptions options) {
+    ::twirpcpp::plugin::wkt::v1::Outer_Inner request, ::twirp::CallOptions options) {
   return ::twirp::detail::CallUnary<::twirpcpp::plugin::wkt::v1::Outer_Inner,
                                     ::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest>(
-      *client_, kClockScheduleMethod, request, std::move(options));
+      client_, kClockScheduleMethod, std::move(request), std::move(options));
 }
 
 ::twirp::Result<::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest> ClockClient::ScheduleBlocking(

@@ -58,25 +58,50 @@ class ClockBlocking {
 void RegisterClock(::twirp::Server& server, std::shared_ptr<Clock> service);
 void RegisterClock(::twirp::Server& server, std::shared_ptr<ClockBlocking> service);
 
-// Calls Clock through `client`, which many generated clients may share.
-class ClockClient {
+// The calls of Clock. Code that calls the service takes this interface, so
+// that its tests can hand it a fake (or a ClockClient over
+// Server::InProcessTransport()).
+class ClockClientInterface {
+ public:
+  virtual ~ClockClientInterface() = default;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::google::protobuf::Timestamp>> Now(
+      ::google::protobuf::Empty request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::google::protobuf::Timestamp> NowBlocking(
+      const ::google::protobuf::Empty& request, ::twirp::CallOptions options = {}) = 0;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::google::protobuf::Empty>> Reset(
+      ::google::protobuf::Timestamp request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::google::protobuf::Empty> ResetBlocking(
+      const ::google::protobuf::Timestamp& request, ::twirp::CallOptions options = {}) = 0;
+
+  virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest>> Schedule(
+      ::twirpcpp::plugin::wkt::v1::Outer_Inner request, ::twirp::CallOptions options = {}) = 0;
+  virtual ::twirp::Result<::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest> ScheduleBlocking(
+      const ::twirpcpp::plugin::wkt::v1::Outer_Inner& request,
+      ::twirp::CallOptions options = {}) = 0;
+};
+
+// Calls Clock through `client`, which many generated clients may share. A
+// call's awaitable holds its request and the client: it may be stored or
+// co_spawned and awaited later.
+class ClockClient final : public ClockClientInterface {
  public:
   explicit ClockClient(std::shared_ptr<::twirp::Client> client);
 
   ::twirp::Awaitable<::twirp::Result<::google::protobuf::Timestamp>> Now(
-      const ::google::protobuf::Empty& request, ::twirp::CallOptions options = {});
+      ::google::protobuf::Empty request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::google::protobuf::Timestamp> NowBlocking(
-      const ::google::protobuf::Empty& request, ::twirp::CallOptions options = {});
-
+      const ::google::protobuf::Empty& request, ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::google::protobuf::Empty>> Reset(
-      const ::google::protobuf::Timestamp& request, ::twirp::CallOptions options = {});
+      ::google::protobuf::Timestamp request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::google::protobuf::Empty> ResetBlocking(
-      const ::google::protobuf::Timestamp& request, ::twirp::CallOptions options = {});
-
+      const ::google::protobuf::Timestamp& request, ::twirp::CallOptions options = {}) override;
   ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest>> Schedule(
-      const ::twirpcpp::plugin::wkt::v1::Outer_Inner& request, ::twirp::CallOptions options = {});
+      ::twirpcpp::plugin::wkt::v1::Outer_Inner request, ::twirp::CallOptions options = {}) override;
   ::twirp::Result<::twirpcpp::plugin::wkt::v1::Outer_Inner_Deepest> ScheduleBlocking(
-      const ::twirpcpp::plugin::wkt::v1::Outer_Inner& request, ::twirp::CallOptions options = {});
+      const ::twirpcpp::plugin::wkt::v1::Outer_Inner& request,
+      ::twirp::CallOptions options = {}) override;
 
  private:
   std::shared_ptr<::twirp::Client> client_;
