@@ -1,4 +1,4 @@
-// The Tracks VAS access rules (domain_design.md, "Access rules") as pure
+// The Tracks VAS access rules (domain-rules.md, "Access rules") as pure
 // functions: every rule, for anonymous and signed-in viewers, without a network.
 #include <catch2/catch.hpp>
 

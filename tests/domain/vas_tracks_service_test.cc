@@ -1,5 +1,5 @@
 // The Tracks VAS over loopback HTTP in front of the three seeded foundation
-// services (domain_design.md, "Access rules" and "Fanout"), called through its
+// services (domain-rules.md, "Access rules" and "Fanout"), called through its
 // generated client. Upstream calls are counted on the foundation servers'
 // metrics, so "no call" is observed where it happens.
 #include <catch2/catch.hpp>

@@ -1,6 +1,7 @@
 // A server built from generated code with the (twirpcpp.field_mask) option, over
 // loopback: the handler gets the parsed mask, the response is trimmed to it, a bad
-// path never reaches the handler (issue 4; errors as in wire-protocol.md §4).
+// path never reaches the handler (field-masks.md, "What the server does"; errors
+// as in wire-protocol.md §4).
 #include <atomic>
 #include <chrono>
 #include <memory>

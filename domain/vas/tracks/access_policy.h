@@ -1,5 +1,5 @@
 // Who may see which track: the one place the access rules of the reference
-// system live (domain_design.md, "Access rules"). Pure functions over the
+// system live (domain-rules.md, "Access rules"). Pure functions over the
 // foundation's track records and the viewer, so that every rule is tested
 // without a network; the service fetches the facts they need.
 //

@@ -207,8 +207,9 @@ Error ErrorFromHttpResponse(int status, std::string_view reason_phrase, std::str
     return IntermediaryError(status, std::move(msg), body);
   }
   std::optional<ErrorCode> code = ParseCode(decoded->code);
-  // Deliberate difference from Go: docs/spec_v7.md spells data_loss "dataloss";
-  // a peer that followed the spec is understood rather than turned into internal.
+  // Deliberate difference from Go (wire-protocol.md §4.2): Twirp's spec text spells
+  // data_loss "dataloss"; a peer that followed the spec is understood rather than
+  // turned into internal.
   if (!code && decoded->code == "dataloss") code = ErrorCode::kDataLoss;
   if (!code) {
     return InternalError("invalid type returned from server error response: " + decoded->code)
