@@ -20,6 +20,7 @@
 #include "common/context_access.h"
 #include "common/message_types.h"
 #include "twirpcpp/detail/method_names.h"
+#include "twirpcpp/version.h"
 
 namespace twirp {
 namespace {
@@ -29,7 +30,7 @@ using internal::EqualsIgnoreCase;
 
 namespace net = boost::asio;
 
-constexpr std::string_view kUserAgent = "twirpcpp/0.1";
+constexpr std::string_view kUserAgent = "twirpcpp/" TWIRPCPP_VERSION_STRING;
 constexpr std::string_view kTwirpVersion = "v8.1.3";
 
 std::optional<std::string_view> FindHeader(
