@@ -70,7 +70,7 @@ TEST_CASE("foundation-likes seeds a new database only, keeps data across restart
 TEST_CASE("foundation-tracks and foundation-users serve the seed from their own databases") {
   TempDir dir;
   ChildProcess tracks({FOUNDATION_TRACKS_BIN, "--listen", "127.0.0.1:0", "--data-dir",
-                       dir.File("data"), "--seed", "--threads", "2"});
+                       dir.File("data"), "--seed", "--worker-threads", "2"});
   ChildProcess users({FOUNDATION_USERS_BIN, "--listen", "127.0.0.1:0", "--data-dir",
                       dir.File("data"), "--seed"});
   foundation::tracks::v1::TrackMetadataClient tracks_client(Start(tracks, "foundation-tracks"));
