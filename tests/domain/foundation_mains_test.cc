@@ -7,17 +7,17 @@
 #include <cstdint>
 #include <string>
 
-#include "child_process.h"
 #include "foundation/likes/v1/likes.twirp.h"
 #include "foundation/tracks/v1/track_metadata.twirp.h"
 #include "foundation/users/v1/users.twirp.h"
+#include "process/child_process.h"
 #include "seed/seed.h"
 #include "temp_dir.h"
 #include "twirpcpp/client.h"
 
 namespace seed = foundation::seed;
 namespace likes_v1 = foundation::likes::v1;
-using domain_test::ChildProcess;
+using domain::ChildProcess;
 using domain_test::TempDir;
 using namespace std::chrono_literals;
 

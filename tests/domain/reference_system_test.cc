@@ -19,13 +19,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_process.h"
+#include "process/child_process.h"
 #include "raw_http_client.h"
 #include "seed/seed.h"
 #include "temp_dir.h"
 
 namespace seed = foundation::seed;
-using domain_test::ChildProcess;
+using domain::ChildProcess;
 using domain_test::TempDir;
 using nlohmann::json;
 using twirp::testing::BuildRequest;

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "child_process.h"
+#include "process/child_process.h"
 #include "seed/seed.h"
 #include "temp_dir.h"
 #include "twirpcpp/client.h"
@@ -21,7 +21,7 @@
 
 namespace seed = foundation::seed;
 namespace v1 = vas::tracks::v1;
-using domain_test::ChildProcess;
+using domain::ChildProcess;
 using domain_test::TempDir;
 using namespace std::chrono_literals;
 
