@@ -328,6 +328,28 @@ TEST_CASE("Access rules reach the app through the VAS: geoblock, private track, 
   CHECK(system.Stop() == 0);
 }
 
+TEST_CASE("The BFF reads the Bearer scheme and X-Country in any ASCII case, a byte over 127 as no letter",
+          "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const App app{system.port("mobile-bff")};
+  const std::string alice_token(seed::kDemoUsers[0].token);
+
+  // Track 2 is alice's private track: 200 only when her token was read.
+  CHECK(app.ScreenStatus(seed::kPrivateTrack, {"Authorization: bEARER " + alice_token}) == 200);
+  // "B\xC9ARER" (an E with an accent in Latin-1) is not the scheme.
+  const HttpResponse not_bearer =
+      app.Get("/mobile/v1/tracks/2", {"Authorization: B\xC9" "ARER " + alice_token});
+  CHECK(not_bearer.status == 401);
+  CHECK(json::parse(not_bearer.body).at("error").at("code") == "unauthenticated");
+
+  // Track 13 is blocked in US and CA.
+  CHECK(app.ScreenStatus(seed::kGeoblockedUsCaTrack, {"X-Country: uS"}) == 404);
+  CHECK(app.ScreenStatus(seed::kGeoblockedUsCaTrack, {"X-Country: U\xD3"}) == 400);
+  CHECK(app.ScreenStatus(seed::kGeoblockedUsCaTrack, {"X-Country: \xE4\xE4"}) == 400);
+  CHECK(system.Stop() == 0);
+}
+
 TEST_CASE("A like on a track the viewer may not see is refused with 404 and never reaches Likes",
           "[domain]") {
   TempDir dir;
