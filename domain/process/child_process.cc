@@ -74,8 +74,9 @@ std::optional<std::string> TakeLine(std::string& buffer, bool output_ended) {
   return line;
 }
 
+// Rounded up, so that a wait never ends before its deadline.
 int MillisLeft(std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
   return static_cast<int>(std::clamp<long long>(left.count(), 0, 1'000'000'000));
 }
@@ -113,8 +114,6 @@ std::string ChildProcess::Outcome::Describe() const {
 // PR_SET_PDEATHSIG (terminate_with_parent), which must be set in the child.
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, ChildProcessOptions options) {
   if (argv.empty()) throw std::invalid_argument("ChildProcess: empty argv");
-  // A child that exits before reading its stdin must not end the caller with
-  // SIGPIPE: WriteStdin says false instead.
   if (options.pipe_stdin) signal(SIGPIPE, SIG_IGN);
 
   Pipe in, out, err, exec_error;  // exec_error: errno if exec fails; closed by a successful exec

@@ -17,7 +17,9 @@
 namespace domain {
 
 struct ChildProcessOptions {
-  // A pipe to its stdin (WriteStdin, CloseStdin); else it shares ours.
+  // A pipe to its stdin (WriteStdin, CloseStdin); else it shares ours. The
+  // caller then ignores SIGPIPE: a child that exits before reading its stdin
+  // makes WriteStdin false rather than end the caller.
   bool pipe_stdin = false;
   // A pipe from its stderr, which Finish() returns; else it shares ours, and
   // its diagnostics land where the caller's go.
