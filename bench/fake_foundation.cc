@@ -9,7 +9,6 @@
 //
 // Prints "fake-foundation listening on http://127.0.0.1:PORT" once ready.
 #include <chrono>
-#include <csignal>
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -24,6 +23,7 @@
 #include "foundation/tracks/v1/track_metadata.twirp.h"
 #include "foundation/users/v1/users.twirp.h"
 #include "twirpcpp/server.h"
+#include "twirpcpp/stop_signals.h"
 
 namespace {
 
@@ -171,11 +171,8 @@ int main(int argc, char* argv[]) {
     }
   }
 
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before the server starts its threads, which inherit the blocked signals.
+  const twirp::StopSignals stop_signals;
 
   twirp::ServerOptions options;
   options.metrics.enabled = true;
@@ -191,8 +188,7 @@ int main(int argc, char* argv[]) {
   server.Start();
   std::cout << "fake-foundation listening on http://" << host << ":" << server.port() << std::endl;
 
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  stop_signals.Wait();
   server.Shutdown(std::chrono::seconds(2));
   server.Wait();
   return 0;

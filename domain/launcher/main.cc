@@ -23,12 +23,13 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <boost/program_options.hpp>
 
-#include "children.h"
+#include "process/child_process.h"
 #include "process/service_process.h"
 #include "seed/seed.h"
 
@@ -150,13 +151,16 @@ class Launcher {
       case kServiceCount:
         break;
     }
-    std::string error;
-    auto child = launcher::Child::Spawn(name, argv, error);
-    if (!child) {
-      std::cerr << kName << ": " << error << "\n";
+    try {
+      // A terminal's Ctrl-C reaches the launcher only, which stops the services
+      // in order; a launcher that is killed leaves none of them behind.
+      children_.try_emplace(service, argv,
+                            domain::ChildProcessOptions{.own_process_group = true,
+                                                        .terminate_with_parent = true});
+    } catch (const std::runtime_error& e) {
+      std::cerr << kName << ": " << e.what() << "\n";
       return false;
     }
-    children_.emplace(service, std::move(*child));
     return true;
   }
 
@@ -170,11 +174,11 @@ class Launcher {
   // Waits for the next thing to happen: output, a signal, a child's exit.
   Event Wait(std::optional<Clock::time_point> deadline) {
     std::vector<pollfd> fds{{signal_fd_, POLLIN, 0}};
-    std::vector<launcher::Child*> readers;
+    std::vector<Service> readers;
     for (auto& [service, child] : children_) {
       if (child.stdout_fd() < 0) continue;
       fds.push_back({child.stdout_fd(), POLLIN, 0});
-      readers.push_back(&child);
+      readers.push_back(service);
     }
     int timeout = -1;
     if (deadline) {
@@ -185,8 +189,8 @@ class Launcher {
     if (poll(fds.data(), fds.size(), timeout) < 0) return Event::kProgress;  // EINTR
     for (std::size_t i = 1; i < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
-      bool eof = false;
-      for (const std::string& line : readers[i - 1]->ReadLines(eof)) OnLine(*readers[i - 1], line);
+      const Service service = readers[i - 1];
+      for (const std::string& line : children_.at(service).ReadLines()) OnLine(service, line);
     }
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info;
@@ -199,8 +203,8 @@ class Launcher {
         // SIGCHLD: several exits may share one signal.
         for (auto& [service, child] : children_) {
           if (auto code = child.Reap()) {
-            std::cerr << kName << ": " << child.name() << " exited unexpectedly (code " << *code
-                      << "); stopping the others\n";
+            std::cerr << kName << ": " << kServiceNames[service] << " exited unexpectedly (code "
+                      << *code << "); stopping the others\n";
             return Event::kChildExited;
           }
         }
@@ -209,13 +213,11 @@ class Launcher {
     return Event::kProgress;
   }
 
-  void OnLine(const launcher::Child& child, const std::string& line) {
-    const std::string marker = child.name() + " listening on ";
-    for (int i = 0; i < kServiceCount; ++i) {
-      if (kServiceNames[i] == child.name() && urls_[i].empty() && line.starts_with(marker)) {
-        urls_[i] = line.substr(marker.size());
-        return;
-      }
+  void OnLine(Service service, const std::string& line) {
+    const std::string marker = std::string(kServiceNames[service]) + " listening on ";
+    if (urls_[service].empty() && line.starts_with(marker)) {
+      urls_[service] = line.substr(marker.size());
+      return;
     }
     std::cerr << line << "\n";
   }
@@ -226,9 +228,15 @@ class Launcher {
     for (int i = kServiceCount - 1; i >= 0; --i) {
       auto it = children_.find(static_cast<Service>(i));
       if (it == children_.end() || !it->second.running()) continue;
-      const int exit_code = it->second.Stop(milliseconds(flags_.stop_grace_ms));
-      if (exit_code != 0) {
-        std::cerr << kName << ": " << it->second.name() << " exited with code " << exit_code << "\n";
+      const std::optional<int> exit_code = it->second.Stop(milliseconds(flags_.stop_grace_ms));
+      for (const std::string& line : it->second.ReadLines()) std::cerr << line << "\n";
+      if (!exit_code) {
+        std::cerr << kName << ": " << kServiceNames[i] << " did not stop within "
+                  << flags_.stop_grace_ms << " ms; killed it\n";
+        code = 1;
+      } else if (*exit_code != 0) {
+        std::cerr << kName << ": " << kServiceNames[i] << " exited with code " << *exit_code
+                  << "\n";
         code = 1;
       }
     }
@@ -237,7 +245,7 @@ class Launcher {
 
   Flags flags_;
   int signal_fd_;
-  std::map<Service, launcher::Child> children_;
+  std::map<Service, domain::ChildProcess> children_;
   std::array<std::string, kServiceCount> urls_;
 };
 

@@ -1,7 +1,5 @@
 #include "process/service_process.h"
 
-#include <pthread.h>
-
 #include <exception>
 #include <iostream>
 
@@ -44,52 +42,63 @@ std::optional<int> ParseFlags(std::string_view name, int argc, char* argv[],
   return std::nullopt;
 }
 
-void UpstreamCallerFlags::AddTo(po::options_description& description) {
+void ServerFlags::AddTo(po::options_description& description) {
   description.add_options()
       ("help,h", "show this help")
       ("listen", po::value(&listen)->default_value(listen),
        "address:port to listen on (port 0 picks one; the chosen one is printed)")
-      ("threads", po::value(&threads)->default_value(threads),
-       "threads running the (coroutine) handlers and connections")
-      ("request-timeout-ms", po::value(&request_timeout_ms)->default_value(request_timeout_ms),
-       "deadline of each request, passed on to its upstream calls (0: none)")
-      ("upstream-timeout-ms", po::value(&upstream_timeout_ms)->default_value(upstream_timeout_ms),
-       "deadline of an upstream call when its request has none")
+      ("io-threads", po::value(&io_threads)->default_value(io_threads),
+       "event loop threads: connections and coroutine handlers")
+      ("worker-threads", po::value(&worker_threads)->default_value(worker_threads),
+       "threads of the pool that runs blocking handlers")
       ("shutdown-grace-ms", po::value(&grace_ms)->default_value(grace_ms),
        "time given to requests in flight on shutdown");
 }
 
-bool UpstreamCallerFlags::Apply(std::string_view name, ListenAddress& address,
-                                twirp::ServerOptions& server, twirp::ClientOptions& clients) const {
+bool ServerFlags::Apply(std::string_view name, ListenAddress& address,
+                        twirp::ServerOptions& server) const {
   if (!ParseListen(listen, address)) {
     std::cerr << name << ": --listen wants address:port, got \"" << listen << "\"\n";
     return false;
   }
-  if (threads < 1 || request_timeout_ms < 0 || upstream_timeout_ms < 1 || grace_ms < 0) {
-    std::cerr << name << ": --threads and --upstream-timeout-ms must be at least 1, "
-              << "--request-timeout-ms and --shutdown-grace-ms not negative\n";
+  if (io_threads < 1 || worker_threads < 1 || grace_ms < 0) {
+    std::cerr << name << ": --io-threads and --worker-threads must be at least 1, "
+              << "--shutdown-grace-ms not negative\n";
     return false;
   }
-  server.io_threads = threads;
-  // Every handler is a coroutine: the blocking worker pool only needs a thread.
-  server.worker_threads = 1;
-  if (request_timeout_ms > 0) server.request_deadline = std::chrono::milliseconds(request_timeout_ms);
+  server.io_threads = io_threads;
+  server.worker_threads = worker_threads;
   server.metrics.enabled = true;
+  return true;
+}
+
+void UpstreamCallerFlags::AddTo(po::options_description& description) {
+  server.AddTo(description);
+  description.add_options()
+      ("request-timeout-ms", po::value(&request_timeout_ms)->default_value(request_timeout_ms),
+       "deadline of each request, passed on to its upstream calls (0: none)")
+      ("upstream-timeout-ms", po::value(&upstream_timeout_ms)->default_value(upstream_timeout_ms),
+       "deadline of an upstream call when its request has none");
+}
+
+bool UpstreamCallerFlags::Apply(std::string_view name, ListenAddress& address,
+                                twirp::ServerOptions& server_options,
+                                twirp::ClientOptions& clients) const {
+  if (!server.Apply(name, address, server_options)) return false;
+  if (request_timeout_ms < 0 || upstream_timeout_ms < 1) {
+    std::cerr << name << ": --upstream-timeout-ms must be at least 1, "
+              << "--request-timeout-ms not negative\n";
+    return false;
+  }
+  if (request_timeout_ms > 0) {
+    server_options.request_deadline = std::chrono::milliseconds(request_timeout_ms);
+  }
   clients.default_timeout = std::chrono::milliseconds(upstream_timeout_ms);
   return true;
 }
 
-sigset_t BlockStopSignals() {
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  return stop_signals;
-}
-
 int ServeUntilStopped(twirp::Server& server, std::string_view name, const ListenAddress& address,
-                      const sigset_t& stop_signals, std::chrono::milliseconds grace) {
+                      const twirp::StopSignals& stop_signals, std::chrono::milliseconds grace) {
   if (auto error = server.Listen(address.host, address.port)) {
     std::cerr << name << ": cannot listen on " << address.host << ":" << address.port << ": "
               << error.message() << "\n";
@@ -98,10 +107,8 @@ int ServeUntilStopped(twirp::Server& server, std::string_view name, const Listen
   server.Start();
   std::cout << name << " listening on http://" << address.host << ":" << server.port() << std::endl;
 
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  std::cout << name << ": " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
-            << std::endl;
+  const int signal = stop_signals.Wait();
+  std::cout << name << ": " << twirp::StopSignals::Name(signal) << ", shutting down" << std::endl;
   server.Shutdown(grace);
   server.Wait();
   return 0;

@@ -1,10 +1,8 @@
 // What every service process of the reference system does around its Twirp
-// server: parse --listen, take SIGINT/SIGTERM, announce its port, and shut down
-// gracefully. Shared by the foundation services, the Tracks VAS and the BFF (a
+// server: its flags, the stop signals, announcing its port, and a graceful
+// shutdown. Shared by the foundation services, the Tracks VAS and the BFF (a
 // process utility, not service code: tiers still talk only over Twirp).
 #pragma once
-
-#include <signal.h>
 
 #include <chrono>
 #include <cstdint>
@@ -16,6 +14,7 @@
 
 #include "twirpcpp/client.h"
 #include "twirpcpp/server.h"
+#include "twirpcpp/stop_signals.h"
 
 namespace domain {
 
@@ -34,36 +33,54 @@ bool ParseListen(const std::string& text, ListenAddress& out);
 std::optional<int> ParseFlags(std::string_view name, int argc, char* argv[],
                               const boost::program_options::options_description& description);
 
+// The flags of every service's server: --listen, --io-threads, --worker-threads,
+// --shutdown-grace-ms. The thread defaults follow the handlers the service runs.
+struct ServerFlags {
+  std::string listen = "127.0.0.1:0";
+  // Event loop threads: connections and coroutine handlers.
+  int io_threads = 1;
+  // The pool that runs blocking handlers.
+  int worker_threads = 1;
+  int grace_ms = 10'000;
+
+  // Blocking handlers (the foundation services' SQLite calls): the workers do
+  // the work, one loop thread keeps up with the connections.
+  static ServerFlags ForBlockingHandlers() { return {.io_threads = 1, .worker_threads = 4}; }
+  // Coroutine handlers (the VAS and the BFF, which await upstream calls): the
+  // loop threads do the work; the pool only needs its one thread.
+  static ServerFlags ForCoroutineHandlers() { return {.io_threads = 2, .worker_threads = 1}; }
+
+  // --help and the flags above, their defaults the current values.
+  void AddTo(boost::program_options::options_description& description);
+
+  // Checks the values and fills in the listen address and the server's options
+  // (with /metrics, which every service serves). Prints why and returns false
+  // when a value is out of range.
+  bool Apply(std::string_view name, ListenAddress& address, twirp::ServerOptions& server) const;
+
+  std::chrono::milliseconds grace() const { return std::chrono::milliseconds(grace_ms); }
+};
+
 // The flags of a service whose coroutine handlers call upstream services (the
 // Tracks VAS, the mobile BFF).
 struct UpstreamCallerFlags {
-  std::string listen = "127.0.0.1:0";
-  int threads = 2;
+  ServerFlags server = ServerFlags::ForCoroutineHandlers();
   int request_timeout_ms = 0;
   int upstream_timeout_ms = 5'000;
-  int grace_ms = 10'000;
 
-  // --help, --listen, --threads, --request-timeout-ms, --upstream-timeout-ms,
-  // --shutdown-grace-ms.
+  // The server's flags, --request-timeout-ms, --upstream-timeout-ms.
   void AddTo(boost::program_options::options_description& description);
 
-  // Checks the values and fills in the listen address, the server's options and
-  // the upstream clients' options. Prints why and returns false when a value is
-  // out of range.
+  // ServerFlags::Apply, and the upstream clients' options.
   bool Apply(std::string_view name, ListenAddress& address, twirp::ServerOptions& server,
              twirp::ClientOptions& clients) const;
 };
 
-// Blocks SIGINT and SIGTERM in the calling thread, so that threads started
-// afterwards (the server's, the clients') inherit the mask and the signals are
-// left to ServeUntilStopped's sigwait. Call before any thread is started.
-sigset_t BlockStopSignals();
-
 // Listens on `address`, starts `server`, prints "<name> listening on
 // http://HOST:PORT" (the launcher reads it to learn the port), waits for one of
-// `stop_signals`, then shuts down with `grace` for requests in flight. Returns
-// the process exit code: 0 after a clean shutdown, 1 if it cannot listen.
+// the `stop_signals`, then shuts down with `grace` for requests in flight.
+// Returns the process exit code: 0 after a clean shutdown, 1 if it cannot listen.
 int ServeUntilStopped(twirp::Server& server, std::string_view name, const ListenAddress& address,
-                      const sigset_t& stop_signals, std::chrono::milliseconds grace);
+                      const twirp::StopSignals& stop_signals, std::chrono::milliseconds grace);
 
 }  // namespace domain

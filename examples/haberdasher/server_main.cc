@@ -1,8 +1,7 @@
-// haberdasher-server --listen 127.0.0.1:8080 [--prefix /twirp] [--threads N] [--metrics]
+// haberdasher-server --listen 127.0.0.1:8080 [--prefix /twirp] [--io-threads N] [--metrics]
 //
 // Serves the Haberdasher over Twirp (protobuf and JSON) until SIGINT or SIGTERM,
 // then shuts down gracefully: requests in flight are answered first.
-#include <csignal>
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -12,6 +11,7 @@
 
 #include "hat_maker.h"
 #include "twirpcpp/server.h"
+#include "twirpcpp/stop_signals.h"
 
 namespace po = boost::program_options;
 
@@ -48,7 +48,8 @@ int main(int argc, char* argv[]) {
       ("help,h", "show this help")
       ("listen", po::value(&listen)->default_value("127.0.0.1:8080"), "address:port to listen on (port 0 picks one)")
       ("prefix", po::value(&options.prefix)->default_value("/twirp"), "Twirp path prefix (\"\" for none)")
-      ("threads", po::value(&options.io_threads)->default_value(1), "I/O threads")
+      ("io-threads", po::value(&options.io_threads)->default_value(1),
+       "event loop threads: connections and the (coroutine) handlers")
       ("metrics", po::bool_switch(&options.metrics.enabled), "serve Prometheus metrics on GET /metrics")
       ("json-camel-case", "write JSON responses with lowerCamel field names")
       ("json-skip-defaults", "leave fields with default values out of JSON responses")
@@ -74,13 +75,8 @@ int main(int argc, char* argv[]) {
     return 2;
   }
 
-  // Signals are taken by sigwait below, so every thread must have them blocked;
-  // threads the server starts inherit this mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before the server starts its threads, which inherit the blocked signals.
+  const twirp::StopSignals stop_signals;
 
   twirp::Server server(options);
   twitch::twirp::example::RegisterHaberdasher(server, std::make_shared<haberdasher::HatMaker>());
@@ -92,10 +88,9 @@ int main(int argc, char* argv[]) {
   std::cout << "haberdasher-server listening on http://" << endpoint.host << ":" << server.port()
             << options.prefix << std::endl;
 
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  std::cout << "haberdasher-server: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
-            << ", shutting down" << std::endl;
+  const int signal = stop_signals.Wait();
+  std::cout << "haberdasher-server: " << twirp::StopSignals::Name(signal) << ", shutting down"
+            << std::endl;
   server.Shutdown(std::chrono::milliseconds(grace_ms));
   server.Wait();
   return 0;

@@ -7,17 +7,17 @@
 #include <cstdint>
 #include <string>
 
-#include "child_process.h"
 #include "foundation/likes/v1/likes.twirp.h"
 #include "foundation/tracks/v1/track_metadata.twirp.h"
 #include "foundation/users/v1/users.twirp.h"
+#include "process/child_process.h"
 #include "seed/seed.h"
 #include "temp_dir.h"
 #include "twirpcpp/client.h"
 
 namespace seed = foundation::seed;
 namespace likes_v1 = foundation::likes::v1;
-using domain_test::ChildProcess;
+using domain::ChildProcess;
 using domain_test::TempDir;
 using namespace std::chrono_literals;
 
@@ -70,7 +70,7 @@ TEST_CASE("foundation-likes seeds a new database only, keeps data across restart
 TEST_CASE("foundation-tracks and foundation-users serve the seed from their own databases") {
   TempDir dir;
   ChildProcess tracks({FOUNDATION_TRACKS_BIN, "--listen", "127.0.0.1:0", "--data-dir",
-                       dir.File("data"), "--seed", "--threads", "2"});
+                       dir.File("data"), "--seed", "--worker-threads", "2"});
   ChildProcess users({FOUNDATION_USERS_BIN, "--listen", "127.0.0.1:0", "--data-dir",
                       dir.File("data"), "--seed"});
   foundation::tracks::v1::TrackMetadataClient tracks_client(Start(tracks, "foundation-tracks"));

@@ -19,13 +19,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_process.h"
+#include "process/child_process.h"
 #include "raw_http_client.h"
 #include "seed/seed.h"
 #include "temp_dir.h"
 
 namespace seed = foundation::seed;
-using domain_test::ChildProcess;
+using domain::ChildProcess;
 using domain_test::TempDir;
 using nlohmann::json;
 using twirp::testing::BuildRequest;
@@ -325,6 +325,28 @@ TEST_CASE("Access rules reach the app through the VAS: geoblock, private track, 
   CHECK(bad_token.Header("WWW-Authenticate") == "Bearer");
   CHECK(app.Get("/mobile/v1/nothing").status == 404);
   CHECK(app.Send("PUT", "/mobile/v1/tracks/1").status == 405);
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("The BFF reads the Bearer scheme and X-Country in any ASCII case, a byte over 127 as no letter",
+          "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const App app{system.port("mobile-bff")};
+  const std::string alice_token(seed::kDemoUsers[0].token);
+
+  // Track 2 is alice's private track: 200 only when her token was read.
+  CHECK(app.ScreenStatus(seed::kPrivateTrack, {"Authorization: bEARER " + alice_token}) == 200);
+  // "B\xC9ARER" (an E with an accent in Latin-1) is not the scheme.
+  const HttpResponse not_bearer =
+      app.Get("/mobile/v1/tracks/2", {"Authorization: B\xC9" "ARER " + alice_token});
+  CHECK(not_bearer.status == 401);
+  CHECK(json::parse(not_bearer.body).at("error").at("code") == "unauthenticated");
+
+  // Track 13 is blocked in US and CA.
+  CHECK(app.ScreenStatus(seed::kGeoblockedUsCaTrack, {"X-Country: uS"}) == 404);
+  CHECK(app.ScreenStatus(seed::kGeoblockedUsCaTrack, {"X-Country: U\xD3"}) == 400);
+  CHECK(app.ScreenStatus(seed::kGeoblockedUsCaTrack, {"X-Country: \xE4\xE4"}) == 400);
   CHECK(system.Stop() == 0);
 }
 

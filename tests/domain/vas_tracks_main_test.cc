@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "child_process.h"
+#include "process/child_process.h"
 #include "seed/seed.h"
 #include "temp_dir.h"
 #include "twirpcpp/client.h"
@@ -21,7 +21,7 @@
 
 namespace seed = foundation::seed;
 namespace v1 = vas::tracks::v1;
-using domain_test::ChildProcess;
+using domain::ChildProcess;
 using domain_test::TempDir;
 using namespace std::chrono_literals;
 
@@ -66,7 +66,7 @@ TEST_CASE("vas-tracks serves the aggregate from the foundation executables, /met
   TempDir dir;
   const auto foundation = [&](const char* binary) {
     return std::vector<std::string>{binary, "--listen", "127.0.0.1:0", "--data-dir",
-                                    dir.File("data"), "--seed", "--threads", "1"};
+                                    dir.File("data"), "--seed", "--worker-threads", "1"};
   };
   ChildProcess tracks(foundation(FOUNDATION_TRACKS_BIN));
   ChildProcess likes(foundation(FOUNDATION_LIKES_BIN));
@@ -76,7 +76,7 @@ TEST_CASE("vas-tracks serves the aggregate from the foundation executables, /met
   const std::string users_url = BaseUrl(users, "foundation-users");
 
   ChildProcess vas({VAS_TRACKS_BIN, "--listen", "127.0.0.1:0", "--track-metadata-url", tracks_url,
-                    "--likes-url", likes_url, "--users-url", users_url, "--threads", "2"});
+                    "--likes-url", likes_url, "--users-url", users_url, "--io-threads", "2"});
   const std::string vas_url = BaseUrl(vas, "vas-tracks");
 
   twirp::ClientOptions options;

@@ -20,6 +20,7 @@
 #include "twirpcpp/error.h"
 #include "twirpcpp/interop/v1/interop.twirp.h"
 #include "twirpcpp/server.h"
+#include "twirpcpp/stop_signals.h"
 
 namespace {
 
@@ -75,13 +76,9 @@ int main(int argc, char* argv[]) {
     }
   }
 
-  // Signals are taken by sigwait below, so every thread must have them blocked;
-  // threads the server starts inherit this mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before the server and the stdin watch start their threads, which inherit
+  // the blocked signals.
+  const twirp::StopSignals stop_signals;
 
   twirp::Server server;
   twitch::twirp::example::RegisterHaberdasher(server, std::make_shared<ScriptedHaberdasher>());
@@ -102,8 +99,7 @@ int main(int argc, char* argv[]) {
   });
   stdin_watch.detach();
 
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  stop_signals.Wait();
   server.Shutdown(std::chrono::seconds(2));
   server.Wait();
   return 0;

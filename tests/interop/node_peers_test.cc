@@ -22,7 +22,6 @@
 namespace {
 
 using json = nlohmann::json;
-using twirp::interop::Subprocess;
 using namespace std::chrono_literals;
 
 const std::vector<std::string> kCodes = {
@@ -96,9 +95,10 @@ json ExpectedForHatCall(const std::string& call) {
 std::string NodeDist(const std::string& script) { return std::string(TWIRPCPP_NODE_DIST) + "/" + script; }
 
 // A server child process that prints {"port":N} first and stops at stdin EOF.
+// Its stderr is the test's, and so in ctest's output.
 class PeerServer {
  public:
-  explicit PeerServer(std::vector<std::string> argv) : process_(argv, /*inherit_stderr=*/true) {
+  explicit PeerServer(std::vector<std::string> argv) : process_(argv, {.pipe_stdin = true}) {
     const auto line = process_.ReadLine(30s);
     if (!line) FAIL("server " << argv.back() << " printed no port within 30 s");
     port_ = json::parse(*line).at("port").get<int>();
@@ -112,7 +112,7 @@ class PeerServer {
   std::string root() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:
-  Subprocess process_;
+  domain::ChildProcess process_;
   int port_ = 0;
 };
 

@@ -1,7 +1,6 @@
 #include "mobile/api.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -67,15 +66,24 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
   }
 }
 
+// Case in the protocol's words (header names, the Bearer scheme, country codes)
+// is ASCII's: a byte over 127 is no letter of them, whatever the locale.
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  return std::ranges::equal(a, b, [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
+}
+
 // The value of "Authorization: Bearer TOKEN" (scheme case-insensitive), "" if absent.
 std::optional<std::string> BearerToken(const twirp::HttpRequest& request) {
   const auto header = request.Header("Authorization");
   if (!header) return std::nullopt;
   std::string_view value = *header;
   constexpr std::string_view kScheme = "bearer ";
-  if (value.size() <= kScheme.size()) return std::string();
-  for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return std::string();
+  if (value.size() <= kScheme.size() ||
+      !EqualsIgnoringAsciiCase(value.substr(0, kScheme.size()), kScheme)) {
+    return std::string();
   }
   value.remove_prefix(kScheme.size());
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
@@ -85,10 +93,7 @@ std::optional<std::string> BearerToken(const twirp::HttpRequest& request) {
 // The VAS's X-Degraded header, passed on to the app as header and list.
 void AddDegraded(const HeaderList& vas_headers, json& body, HttpResponse& response) {
   for (const auto& [name, value] : vas_headers) {
-    if (name.size() != 10 || !std::equal(name.begin(), name.end(), "x-degraded",
-                                         [](char a, char b) { return std::tolower(a) == b; })) {
-      continue;
-    }
+    if (!EqualsIgnoringAsciiCase(name, "x-degraded")) continue;
     body["degraded"] = SplitDegraded(value);
     response.headers.emplace_back("X-Degraded", value);
     return;
@@ -141,9 +146,9 @@ Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ct
   v1::Viewer viewer;
   if (const auto country = request.Header("X-Country"); country && !country->empty()) {
     std::string code(*country);
-    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (code.size() != 2 || !std::isalpha(static_cast<unsigned char>(code[0])) ||
-        !std::isalpha(static_cast<unsigned char>(code[1]))) {
+    std::ranges::transform(code, code.begin(), AsciiUpper);
+    const auto is_letter = [](char c) { return c >= 'A' && c <= 'Z'; };
+    if (code.size() != 2 || !std::ranges::all_of(code, is_letter)) {
       co_return twirp::InvalidArgumentError("X-Country", "X-Country must be a two-letter country code");
     }
     viewer.set_country(std::move(code));

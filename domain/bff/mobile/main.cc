@@ -1,11 +1,10 @@
 // mobile-bff --listen 127.0.0.1:PORT --tracks-url URL --users-url URL
-//            [--threads N] [--request-timeout-ms MS] [--upstream-timeout-ms MS]
+//            [--io-threads N] [--request-timeout-ms MS] [--upstream-timeout-ms MS]
 //            [--shutdown-grace-ms MS]
 //
 // The mobile backend-for-frontend: the app's HTTP JSON API under /mobile/v1/
 // (see mobile/api.h), with /metrics, until SIGINT or SIGTERM, then a graceful
 // shutdown: requests in flight are answered first.
-#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -42,8 +41,9 @@ int main(int argc, char* argv[]) {
   twirp::ClientOptions client_options;
   if (!flags.Apply(kName, address, options, client_options)) return 2;
 
-  // Before the clients and the server start their threads, which inherit it.
-  const sigset_t stop_signals = domain::BlockStopSignals();
+  // Before the clients and the server start their threads, which inherit the
+  // blocked signals.
+  const twirp::StopSignals stop_signals;
 
   auto tracks = twirp::Client::Create(tracks_url, client_options);
   if (!tracks.ok()) {
@@ -61,6 +61,5 @@ int main(int argc, char* argv[]) {
       server, std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
                   vas::tracks::v1::TracksClient(std::move(tracks).value()),
                   foundation::users::v1::UsersClient(std::move(users).value())}));
-  return domain::ServeUntilStopped(server, kName, address, stop_signals,
-                                   std::chrono::milliseconds(flags.grace_ms));
+  return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace());
 }

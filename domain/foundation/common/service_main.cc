@@ -1,8 +1,5 @@
 #include "common/service_main.h"
 
-
-#include <chrono>
-#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -17,34 +14,19 @@ namespace po = boost::program_options;
 
 int RunService(std::string_view name_view, int argc, char* argv[], const ServiceSetup& setup) {
   const std::string name(name_view);
-  std::string listen;
+  domain::ServerFlags server_flags = domain::ServerFlags::ForBlockingHandlers();
   ServiceFlags flags;
-  twirp::ServerOptions options;
-  int grace_ms = 10'000;
 
   po::options_description description(name + " options");
+  server_flags.AddTo(description);
   description.add_options()
-      ("help,h", "show this help")
-      ("listen", po::value(&listen)->default_value("127.0.0.1:0"),
-       "address:port to listen on (port 0 picks one; the chosen one is printed)")
       ("data-dir", po::value(&flags.data_dir)->default_value("data"),
        "directory of the service's SQLite database (created if missing)")
-      ("seed", po::bool_switch(&flags.seed), "write the seed data set into a new database")
-      ("threads", po::value(&options.worker_threads)->default_value(4),
-       "threads running the (blocking, SQLite) handlers")
-      ("io-threads", po::value(&options.io_threads)->default_value(1), "I/O threads")
-      ("shutdown-grace-ms", po::value(&grace_ms)->default_value(10'000),
-       "time given to requests in flight on shutdown");
+      ("seed", po::bool_switch(&flags.seed), "write the seed data set into a new database");
   if (auto exit_code = domain::ParseFlags(name, argc, argv, description)) return *exit_code;
   domain::ListenAddress address;
-  if (!domain::ParseListen(listen, address)) {
-    std::cerr << name << ": --listen wants address:port, got \"" << listen << "\"\n";
-    return 2;
-  }
-  if (options.worker_threads < 1 || options.io_threads < 1) {
-    std::cerr << name << ": --threads and --io-threads must be at least 1\n";
-    return 2;
-  }
+  twirp::ServerOptions options;
+  if (!server_flags.Apply(name, address, options)) return 2;
   std::error_code mkdir_error;
   std::filesystem::create_directories(flags.data_dir, mkdir_error);
   if (mkdir_error) {
@@ -53,9 +35,9 @@ int RunService(std::string_view name_view, int argc, char* argv[], const Service
     return 1;
   }
 
-  const sigset_t stop_signals = domain::BlockStopSignals();
+  // Before the server starts its threads, which inherit the blocked signals.
+  const twirp::StopSignals stop_signals;
 
-  options.metrics.enabled = true;
   twirp::Server server(options);
   if (auto r = setup(server, flags); !r.ok()) {
     std::cerr << name << ": " << r.error().msg();
@@ -63,8 +45,7 @@ int RunService(std::string_view name_view, int argc, char* argv[], const Service
     std::cerr << "\n";
     return 1;
   }
-  return domain::ServeUntilStopped(server, name, address, stop_signals,
-                                   std::chrono::milliseconds(grace_ms));
+  return domain::ServeUntilStopped(server, name, address, stop_signals, server_flags.grace());
 }
 
 }  // namespace foundation

@@ -1,6 +1,6 @@
 // What the three foundation mains share: flags, signals, graceful shutdown.
 //
-//   <name> --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--threads N]
+//   <name> --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--worker-threads N]
 //          [--io-threads N] [--shutdown-grace-ms MS]
 //
 // Serves Twirp with /metrics until SIGINT or SIGTERM, then shuts down

@@ -1,4 +1,4 @@
-// foundation-likes --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--threads N]
+// foundation-likes --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--worker-threads N]
 //
 // The Likes foundation service over <data-dir>/likes.db.
 #include <memory>

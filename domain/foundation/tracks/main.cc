@@ -1,4 +1,4 @@
-// foundation-tracks --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--threads N]
+// foundation-tracks --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--worker-threads N]
 //
 // The TrackMetadata foundation service over <data-dir>/tracks.db.
 #include <memory>

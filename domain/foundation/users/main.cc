@@ -1,4 +1,4 @@
-// foundation-users --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--threads N]
+// foundation-users --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--worker-threads N]
 //
 // The Users foundation service over <data-dir>/users.db.
 #include <memory>

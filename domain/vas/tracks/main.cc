@@ -1,12 +1,11 @@
 // vas-tracks --listen 127.0.0.1:PORT --track-metadata-url URL --likes-url URL
-//            --users-url URL [--threads N] [--request-timeout-ms MS]
+//            --users-url URL [--io-threads N] [--request-timeout-ms MS]
 //            [--upstream-timeout-ms MS] [--shutdown-grace-ms MS]
 //            [--artist-index-capacity TRACKS]
 //
 // The Tracks VAS. Serves Twirp with /metrics until SIGINT or SIGTERM, then shuts
 // down gracefully: requests in flight are answered first.
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <iostream>
@@ -55,8 +54,9 @@ int main(int argc, char* argv[]) {
     return 2;
   }
 
-  // Before the clients and the server start their threads, which inherit it.
-  const sigset_t stop_signals = domain::BlockStopSignals();
+  // Before the clients and the server start their threads, which inherit the
+  // blocked signals.
+  const twirp::StopSignals stop_signals;
 
   auto upstreams = vas::tracks::Upstreams::Create(urls, client_options);
   if (!upstreams.ok()) {
@@ -70,6 +70,5 @@ int main(int argc, char* argv[]) {
       std::move(upstreams).value(), static_cast<std::size_t>(artist_index_capacity));
   twirp::Server server(options);
   vas::tracks::v1::RegisterTracks(server, service);
-  return domain::ServeUntilStopped(server, kName, address, stop_signals,
-                                   std::chrono::milliseconds(flags.grace_ms));
+  return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace());
 }

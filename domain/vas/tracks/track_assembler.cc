@@ -1,6 +1,9 @@
 #include "vas/tracks/track_assembler.h"
 
 #include <algorithm>
+#include <set>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -108,6 +111,98 @@ std::vector<std::int64_t> IfNeeded(bool needed, std::vector<std::int64_t> asked)
   return needed ? std::move(asked) : std::vector<std::int64_t>();
 }
 
+// The calls no response can do without: TrackMetadata, and FindBlockers,
+// speculative or follow-up, since the block rule cannot be applied without it:
+// fail rather than leak.
+twirp::Result<void> CheckRequiredCalls(const FanoutAnswers& answers) {
+  if (!answers.records.ok()) {
+    return UpstreamFailure(kTrackMetadataUpstream, answers.records.error());
+  }
+  for (const auto* blockers : {&answers.speculative_blockers, &answers.follow_up_blockers}) {
+    if (!blockers->ok()) return UpstreamFailure(kUsersUpstream, blockers->error());
+  }
+  return twirp::Ok();
+}
+
+// Who has blocked the viewer, as both FindBlockers calls say. Speculative
+// answers about artists the records do not have are harmless here: the rule
+// looks up the records' artists only.
+Blockers BlockersOf(const FanoutAnswers& answers) {
+  Blockers blockers;
+  for (const auto* found : {&*answers.speculative_blockers, &*answers.follow_up_blockers}) {
+    blockers.insert(found->blocker_ids().begin(), found->blocker_ids().end());
+  }
+  return blockers;
+}
+
+// The records the viewer may see under all the rules, each once, in the order
+// asked: TrackMetadata answers in the order asked, but the order is ours to keep.
+std::vector<const TrackRecord*> VisibleInOrderAsked(const std::vector<std::int64_t>& ids,
+                                                    const tracks_v1::GetTracksResponse& records,
+                                                    const Viewer& viewer,
+                                                    const Blockers& blockers) {
+  std::unordered_map<std::int64_t, const TrackRecord*> by_id;
+  for (const TrackRecord* record : StaticallyVisible(records, viewer)) {
+    by_id.emplace(record->id(), record);
+  }
+  std::vector<const TrackRecord*> visible;
+  for (const std::int64_t id : ids) {
+    auto it = by_id.find(id);
+    if (it != by_id.end() && CheckAccess(*it->second, viewer, blockers) == Access::kVisible) {
+      visible.push_back(it->second);
+    }
+  }
+  return visible;
+}
+
+// The upstreams whose optional answers are missing, sorted, each once.
+using DegradedUpstreams = std::set<std::string_view>;
+
+// The optional answers the plan asked for, as the aggregate reads them; a failed
+// one leaves its part unset and its upstream in `degraded`.
+Enrichment Enrich(const FanoutAnswers& answers, const FanoutPlan& plan,
+                  DegradedUpstreams& degraded) {
+  Enrichment enrichment;
+  if (plan.artists) {
+    auto& by_id = enrichment.artists.emplace();
+    for (const auto* artists : {&answers.speculative_artists, &answers.follow_up_artists}) {
+      if (!artists->ok()) {
+        degraded.insert(kUsersUpstream);
+        continue;
+      }
+      for (const users_v1::User& user : (*artists)->users()) by_id.emplace(user.id(), user);
+    }
+  }
+  if (plan.like_counts) {
+    if (answers.like_counts.ok()) {
+      enrichment.like_counts.emplace(answers.like_counts->counts().begin(),
+                                     answers.like_counts->counts().end());
+    } else {
+      degraded.insert(kLikesUpstream);
+    }
+  }
+  if (plan.liked) {
+    if (answers.liked.ok()) {
+      enrichment.liked.emplace(answers.liked->liked_track_ids().begin(),
+                               answers.liked->liked_track_ids().end());
+    } else {
+      degraded.insert(kLikesUpstream);
+    }
+  }
+  return enrichment;
+}
+
+// The X-Degraded response header ("likes,users"), when anything is missing.
+twirp::Result<void> ReportDegraded(twirp::Context& ctx, const DegradedUpstreams& degraded) {
+  if (degraded.empty()) return twirp::Ok();
+  std::string value;
+  for (std::string_view upstream : degraded) {
+    if (!value.empty()) value += ",";
+    value += upstream;
+  }
+  return ctx.SetResponseHeader("X-Degraded", std::move(value));
+}
+
 }  // namespace
 
 twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TrackAssembler::GetTracks(
@@ -116,91 +211,47 @@ twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TrackAssembler::GetTracks
   if (auto valid = ValidateViewer(viewer); !valid.ok()) co_return std::move(valid).error();
   auto ids = DistinctTrackIds(request);
   if (!ids.ok()) co_return std::move(ids).error();
-  v1::GetTracksResponse response;
-  if (ids->empty()) co_return response;
+  if (ids->empty()) co_return v1::GetTracksResponse();
 
-  const twirp::CallOptions options = twirp::CallOptions::From(ctx);
   const FanoutPlan plan = PlanFanout(mask, viewer);
-  const ArtistCalls speculated = Speculate(*ids, plan, viewer);
+  const FanoutAnswers answers =
+      co_await CallUpstreams(*ids, viewer, plan, twirp::CallOptions::From(ctx));
+  if (auto required = CheckRequiredCalls(answers); !required.ok()) {
+    co_return std::move(required).error();
+  }
+  const std::vector<const TrackRecord*> visible =
+      VisibleInOrderAsked(*ids, *answers.records, viewer, BlockersOf(answers));
+  DegradedUpstreams degraded;
+  const Enrichment enrichment = Enrich(answers, plan, degraded);
 
-  using boost::asio::experimental::awaitable_operators::operator&&;
-  auto [fetched, speculated_artists, speculated_blockers, counts, liked] = co_await (
-      RecordsThenArtists(*ids, viewer, plan, speculated, options) &&
-      GetUsers(speculated.profiles, options) &&
-      FindBlockers(viewer.user_id(), speculated.block_candidates, options) &&
-      CountLikes(IfNeeded(plan.like_counts, *ids), options) &&
-      GetLikedTracks(viewer.user_id(), IfNeeded(plan.liked, *ids), options));
-
-  if (!fetched.records.ok()) {
-    co_return UpstreamFailure(kTrackMetadataUpstream, fetched.records.error());
+  v1::GetTracksResponse response;
+  for (const TrackRecord* record : visible) {
+    *response.add_tracks() = AssembleTrack(*record, enrichment, viewer);
   }
-  // The block rule cannot be applied without FindBlockers: fail rather than leak.
-  if (!speculated_blockers.ok()) {
-    co_return UpstreamFailure(kUsersUpstream, speculated_blockers.error());
-  }
-  if (!fetched.blockers.ok()) co_return UpstreamFailure(kUsersUpstream, fetched.blockers.error());
-  // Speculative answers about artists the records do not have are harmless
-  // here: the rule looks up the records' artists only.
-  Blockers blocker_set;
-  for (const auto* found : {&*speculated_blockers, &*fetched.blockers}) {
-    blocker_set.insert(found->blocker_ids().begin(), found->blocker_ids().end());
-  }
-
-  Enrichment enrichment;
-  std::vector<std::string_view> degraded;
-  const auto degrade = [&degraded](std::string_view upstream) {
-    if (std::ranges::find(degraded, upstream) == degraded.end()) degraded.push_back(upstream);
-  };
-  if (plan.artists) {
-    auto& by_id = enrichment.artists.emplace();
-    for (const auto* artists : {&speculated_artists, &fetched.artists}) {
-      if (!artists->ok()) {
-        degrade(kUsersUpstream);
-        continue;
-      }
-      for (const users_v1::User& user : (*artists)->users()) by_id.emplace(user.id(), user);
-    }
-  }
-  if (plan.like_counts) {
-    if (counts.ok()) {
-      enrichment.like_counts.emplace(counts->counts().begin(), counts->counts().end());
-    } else {
-      degrade(kLikesUpstream);
-    }
-  }
-  if (plan.liked) {
-    if (liked.ok()) {
-      enrichment.liked.emplace(liked->liked_track_ids().begin(), liked->liked_track_ids().end());
-    } else {
-      degrade(kLikesUpstream);
-    }
-  }
-
-  // TrackMetadata answers in the order asked, but the order is ours to keep.
-  std::unordered_map<std::int64_t, const TrackRecord*> by_id;
-  for (const TrackRecord* record : StaticallyVisible(*fetched.records, viewer)) {
-    by_id.emplace(record->id(), record);
-  }
-  for (const std::int64_t id : *ids) {
-    auto it = by_id.find(id);
-    if (it == by_id.end() || CheckAccess(*it->second, viewer, blocker_set) != Access::kVisible) {
-      continue;
-    }
-    *response.add_tracks() = AssembleTrack(*it->second, enrichment, viewer);
-  }
-
-  if (!degraded.empty()) {
-    std::ranges::sort(degraded);
-    std::string value;
-    for (std::string_view upstream : degraded) {
-      if (!value.empty()) value += ",";
-      value += upstream;
-    }
-    if (auto set = ctx.SetResponseHeader("X-Degraded", std::move(value)); !set.ok()) {
-      co_return std::move(set).error();
-    }
+  if (auto reported = ReportDegraded(ctx, degraded); !reported.ok()) {
+    co_return std::move(reported).error();
   }
   co_return response;
+}
+
+twirp::Awaitable<FanoutAnswers> TrackAssembler::CallUpstreams(std::vector<std::int64_t> track_ids,
+                                                              Viewer viewer, FanoutPlan plan,
+                                                              twirp::CallOptions options) {
+  const ArtistCalls speculated = Speculate(track_ids, plan, viewer);
+  using boost::asio::experimental::awaitable_operators::operator&&;
+  auto [fetched, speculative_artists, speculative_blockers, like_counts, liked] = co_await (
+      RecordsThenArtists(track_ids, viewer, plan, speculated, options) &&
+      GetUsers(speculated.profiles, options) &&
+      FindBlockers(viewer.user_id(), speculated.block_candidates, options) &&
+      CountLikes(IfNeeded(plan.like_counts, track_ids), options) &&
+      GetLikedTracks(viewer.user_id(), IfNeeded(plan.liked, track_ids), options));
+  co_return FanoutAnswers{.records = std::move(fetched.records),
+                          .speculative_artists = std::move(speculative_artists),
+                          .follow_up_artists = std::move(fetched.artists),
+                          .speculative_blockers = std::move(speculative_blockers),
+                          .follow_up_blockers = std::move(fetched.blockers),
+                          .like_counts = std::move(like_counts),
+                          .liked = std::move(liked)};
 }
 
 TrackAssembler::ArtistCalls TrackAssembler::Speculate(const std::vector<std::int64_t>& track_ids,
@@ -228,16 +279,23 @@ twirp::Awaitable<TrackAssembler::RecordsAndFollowUps> TrackAssembler::RecordsThe
   if (!fetched.records.ok()) co_return fetched;
   artist_index_.Learn(track_ids, fetched.records->tracks());
 
-  const std::vector<const TrackRecord*> visible = StaticallyVisible(*fetched.records, viewer);
+  const ArtistCalls follow_ups = FollowUps(*fetched.records, viewer, plan, speculated);
   using boost::asio::experimental::awaitable_operators::operator&&;
   std::tie(fetched.artists, fetched.blockers) = co_await (
-      GetUsers(Uncovered(IfNeeded(plan.artists, ArtistsOf(visible)), speculated.profiles),
-               options) &&
-      FindBlockers(viewer.user_id(),
-                   Uncovered(IfNeeded(plan.blockers, BlockCandidates(visible, viewer)),
-                             speculated.block_candidates),
-                   options));
+      GetUsers(follow_ups.profiles, options) &&
+      FindBlockers(viewer.user_id(), follow_ups.block_candidates, options));
   co_return fetched;
+}
+
+TrackAssembler::ArtistCalls TrackAssembler::FollowUps(const tracks_v1::GetTracksResponse& records,
+                                                      const Viewer& viewer, const FanoutPlan& plan,
+                                                      const ArtistCalls& speculated) {
+  const std::vector<const TrackRecord*> visible = StaticallyVisible(records, viewer);
+  ArtistCalls calls;
+  calls.profiles = Uncovered(IfNeeded(plan.artists, ArtistsOf(visible)), speculated.profiles);
+  calls.block_candidates = Uncovered(IfNeeded(plan.blockers, BlockCandidates(visible, viewer)),
+                                     speculated.block_candidates);
+  return calls;
 }
 
 twirp::Awaitable<twirp::Result<users_v1::GetUsersResponse>> TrackAssembler::GetUsers(

@@ -64,6 +64,20 @@ struct Enrichment {
   std::optional<std::set<std::int64_t>> liked;
 };
 
+// What the upstream calls of one GetTracks answered. A call that was not needed,
+// or had nothing to ask, answers an empty response without being made.
+struct FanoutAnswers {
+  twirp::Result<::foundation::tracks::v1::GetTracksResponse> records;
+  // Users: the speculative calls, about the artists the index knew, and the
+  // follow-ups, about the records' artists the speculative calls did not cover.
+  twirp::Result<::foundation::users::v1::GetUsersResponse> speculative_artists;
+  twirp::Result<::foundation::users::v1::GetUsersResponse> follow_up_artists;
+  twirp::Result<::foundation::users::v1::FindBlockersResponse> speculative_blockers;
+  twirp::Result<::foundation::users::v1::FindBlockersResponse> follow_up_blockers;
+  twirp::Result<::foundation::likes::v1::CountLikesResponse> like_counts;
+  twirp::Result<::foundation::likes::v1::GetLikedTracksResponse> liked;
+};
+
 // The aggregate of one record the viewer may see. Fields of the record are
 // always set (the server trims the response to the mask); artist profile, stats
 // and viewer_state only as far as `enrichment` has them. An anonymous viewer's
@@ -90,7 +104,7 @@ class TrackAssembler {
       twirp::Context& ctx, const v1::GetTracksRequest& request, const twirp::FieldMask& mask);
 
  private:
-  // The artists to ask Users about before the records arrive.
+  // The artists to ask Users about.
   struct ArtistCalls {
     std::vector<std::int64_t> profiles;          // GetUsers
     std::vector<std::int64_t> block_candidates;  // FindBlockers
@@ -102,14 +116,24 @@ class TrackAssembler {
     twirp::Result<::foundation::users::v1::FindBlockersResponse> blockers;
   };
 
+  // Every call at once: the speculative Users calls, the Likes calls, and
+  // TrackMetadata followed by the follow-ups its records need.
+  twirp::Awaitable<FanoutAnswers> CallUpstreams(std::vector<std::int64_t> track_ids, Viewer viewer,
+                                                FanoutPlan plan, twirp::CallOptions options);
+  // Before the records arrive: about the artists the index knows.
   ArtistCalls Speculate(const std::vector<std::int64_t>& track_ids, const FanoutPlan& plan,
                         const Viewer& viewer);
   // TrackMetadata.GetTracks, the index updated from its answer, then the
-  // artist calls of the records that `speculated` does not cover.
+  // follow-up artist calls.
   twirp::Awaitable<RecordsAndFollowUps> RecordsThenArtists(std::vector<std::int64_t> track_ids,
                                                            Viewer viewer, FanoutPlan plan,
                                                            ArtistCalls speculated,
                                                            twirp::CallOptions options);
+  // Once the records are in: about the artists of the records the static rules
+  // leave visible that `speculated` does not cover.
+  static ArtistCalls FollowUps(const ::foundation::tracks::v1::GetTracksResponse& records,
+                               const Viewer& viewer, const FanoutPlan& plan,
+                               const ArtistCalls& speculated);
 
   // The upstream calls. Each takes its arguments by value (they live in its own
   // frame) and answers an empty response without a call when it has nothing to ask.
