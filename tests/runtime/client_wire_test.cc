@@ -7,6 +7,7 @@
 
 #include "client_test_util.h"
 #include "fake_http_server.h"
+#include "twirpcpp/version.h"
 
 namespace twirp::testing {
 namespace {
@@ -45,7 +46,7 @@ TEST_CASE("§6.1 protobuf request: POST, exact headers in order, Content-Length,
   CHECK(got.body == request.SerializeAsString());
   std::string host = "127.0.0.1:" + std::to_string(server.port());
   Headers expected = {{"Host", host},
-                      {"User-Agent", "twirpcpp/0.1"},
+                      {"User-Agent", "twirpcpp/" TWIRPCPP_VERSION_STRING},
                       {"Content-Type", "application/protobuf"},
                       {"Accept", "application/protobuf"},
                       {"Twirp-Version", "v8.1.3"},

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/ascii.h"
 #include "mobile/screens.h"
 
 namespace bff::mobile {
@@ -16,6 +17,8 @@ namespace bff::mobile {
 namespace v1 = vas::tracks::v1;
 namespace users_v1 = foundation::users::v1;
 using nlohmann::json;
+using domain::AsciiUpper;
+using domain::EqualsIgnoringAsciiCase;
 using twirp::Awaitable;
 using twirp::HttpResponse;
 
@@ -64,15 +67,6 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
     if (at == std::string_view::npos) return parts;
     text.remove_prefix(at + 1);
   }
-}
-
-// Case in the protocol's words (header names, the Bearer scheme, country codes)
-// is ASCII's: a byte over 127 is no letter of them, whatever the locale.
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
 }
 
 // The value of "Authorization: Bearer TOKEN" (scheme case-insensitive), "" if absent.
@@ -161,7 +155,7 @@ Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ct
   if (token->empty()) co_return twirp::UnauthenticatedError("expected Authorization: Bearer <token>");
   users_v1::AuthenticateRequest authenticate;
   authenticate.set_token(*token);
-  auto user = co_await upstreams_.users.Authenticate(authenticate, twirp::CallOptions::From(ctx));
+  auto user = co_await upstreams_.users.Authenticate(std::move(authenticate), twirp::CallOptions::From(ctx));
   if (!user.ok()) {
     if (user.error().code() == twirp::ErrorCode::kUnauthenticated) {
       co_return twirp::UnauthenticatedError("the session token is not valid");
@@ -188,7 +182,7 @@ Awaitable<HttpResponse> MobileApi::TrackScreen(twirp::Context& ctx,
   HeaderList vas_headers;
   twirp::CallOptions options = twirp::CallOptions::From(ctx);
   options.response_headers = &vas_headers;
-  auto tracks = co_await upstreams_.tracks.GetTracks(get, std::move(options));
+  auto tracks = co_await upstreams_.tracks.GetTracks(std::move(get), std::move(options));
   if (!tracks.ok()) co_return UpstreamError(tracks.error());
   // Left out by the VAS: unknown, or hidden from this viewer; the app cannot
   // tell which, by design.
@@ -228,7 +222,7 @@ Awaitable<HttpResponse> MobileApi::Feed(twirp::Context& ctx, const twirp::HttpRe
   HeaderList vas_headers;
   twirp::CallOptions options = twirp::CallOptions::From(ctx);
   options.response_headers = &vas_headers;
-  auto tracks = co_await upstreams_.tracks.GetTracks(get, std::move(options));
+  auto tracks = co_await upstreams_.tracks.GetTracks(std::move(get), std::move(options));
   if (!tracks.ok()) co_return UpstreamError(tracks.error());
   json cards = json::array();
   for (const v1::Track& track : tracks->tracks()) cards.push_back(FeedCardJson(track));
@@ -251,14 +245,14 @@ Awaitable<HttpResponse> MobileApi::Like(twirp::Context& ctx, const twirp::HttpRe
     v1::LikeTrackRequest command;
     command.set_track_id(track_id);
     *command.mutable_viewer() = std::move(viewer).value();
-    auto result = co_await upstreams_.tracks.LikeTrack(command, twirp::CallOptions::From(ctx));
+    auto result = co_await upstreams_.tracks.LikeTrack(std::move(command), twirp::CallOptions::From(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->created();
   } else {
     v1::UnlikeTrackRequest command;
     command.set_track_id(track_id);
     *command.mutable_viewer() = std::move(viewer).value();
-    auto result = co_await upstreams_.tracks.UnlikeTrack(command, twirp::CallOptions::From(ctx));
+    auto result = co_await upstreams_.tracks.UnlikeTrack(std::move(command), twirp::CallOptions::From(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->removed();
   }

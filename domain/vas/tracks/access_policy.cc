@@ -1,8 +1,9 @@
 #include "vas/tracks/access_policy.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "common/ascii.h"
 
 namespace vas::tracks {
 
@@ -26,8 +27,7 @@ namespace {
 
 // Country codes are compared as ISO 3166 defines them, without regard to case.
 bool SameCountry(std::string_view a, std::string_view b) {
-  const auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
-  return std::ranges::equal(a, b, [&](char x, char y) { return lower(x) == lower(y); });
+  return domain::EqualsIgnoringAsciiCase(a, b);
 }
 
 }  // namespace

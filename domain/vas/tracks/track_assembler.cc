@@ -275,7 +275,7 @@ twirp::Awaitable<TrackAssembler::RecordsAndFollowUps> TrackAssembler::RecordsThe
   tracks_v1::GetTracksRequest request;
   request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
   RecordsAndFollowUps fetched;
-  fetched.records = co_await upstreams_.track_metadata.GetTracks(request, options);
+  fetched.records = co_await upstreams_.track_metadata.GetTracks(std::move(request), options);
   if (!fetched.records.ok()) co_return fetched;
   artist_index_.Learn(track_ids, fetched.records->tracks());
 
@@ -303,7 +303,7 @@ twirp::Awaitable<twirp::Result<users_v1::GetUsersResponse>> TrackAssembler::GetU
   if (user_ids.empty()) co_return users_v1::GetUsersResponse();
   users_v1::GetUsersRequest request;
   request.mutable_user_ids()->Assign(user_ids.begin(), user_ids.end());
-  co_return co_await upstreams_.users.GetUsers(request, std::move(options));
+  co_return co_await upstreams_.users.GetUsers(std::move(request), std::move(options));
 }
 
 twirp::Awaitable<twirp::Result<users_v1::FindBlockersResponse>> TrackAssembler::FindBlockers(
@@ -312,7 +312,7 @@ twirp::Awaitable<twirp::Result<users_v1::FindBlockersResponse>> TrackAssembler::
   users_v1::FindBlockersRequest request;
   request.set_user_id(viewer_id);
   request.mutable_candidate_ids()->Assign(candidate_ids.begin(), candidate_ids.end());
-  co_return co_await upstreams_.users.FindBlockers(request, std::move(options));
+  co_return co_await upstreams_.users.FindBlockers(std::move(request), std::move(options));
 }
 
 twirp::Awaitable<twirp::Result<likes_v1::CountLikesResponse>> TrackAssembler::CountLikes(
@@ -320,7 +320,7 @@ twirp::Awaitable<twirp::Result<likes_v1::CountLikesResponse>> TrackAssembler::Co
   if (track_ids.empty()) co_return likes_v1::CountLikesResponse();
   likes_v1::CountLikesRequest request;
   request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
-  co_return co_await upstreams_.likes.CountLikes(request, std::move(options));
+  co_return co_await upstreams_.likes.CountLikes(std::move(request), std::move(options));
 }
 
 twirp::Awaitable<twirp::Result<likes_v1::GetLikedTracksResponse>> TrackAssembler::GetLikedTracks(
@@ -329,7 +329,7 @@ twirp::Awaitable<twirp::Result<likes_v1::GetLikedTracksResponse>> TrackAssembler
   likes_v1::GetLikedTracksRequest request;
   request.set_user_id(viewer_id);
   request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
-  co_return co_await upstreams_.likes.GetLikedTracks(request, std::move(options));
+  co_return co_await upstreams_.likes.GetLikedTracks(std::move(request), std::move(options));
 }
 
 }  // namespace vas::tracks
