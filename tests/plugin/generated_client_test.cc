@@ -13,6 +13,7 @@
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 
+#include "in_process.h"
 #include "twirpcpp/error.h"
 #include "twirpcpp/server.h"
 #include "twitch/twirp/example/haberdasher.twirp.h"
@@ -21,6 +22,8 @@ namespace {
 
 namespace example = ::twitch::twirp::example;
 namespace net = boost::asio;
+using ::twirp::testing::InProcess;
+using ::twirp::testing::Run;
 
 example::Hat HatOfSize(const example::Size& size) {
   example::Hat hat;
@@ -53,31 +56,6 @@ class BlockingHatMaker final : public example::HaberdasherBlocking {
   }
 };
 
-// A server that listens nowhere (start it once its services are registered),
-// and a twirp::Client on `io` that reaches it in process.
-struct InProcess {
-  explicit InProcess(net::io_context& io, ::twirp::Encoding encoding = ::twirp::Encoding::kProtobuf) {
-    ::twirp::ClientOptions options;
-    options.encoding = encoding;
-    options.transport = server.InProcessTransport();
-    auto created = ::twirp::Client::Create(io.get_executor(), "http://in-process", options);
-    REQUIRE(created.ok());
-    client = std::move(created).value();
-  }
-  ~InProcess() { server.Shutdown(std::chrono::milliseconds(0)); }
-
-  ::twirp::Server server;
-  std::shared_ptr<::twirp::Client> client;
-};
-
-template <class T>
-T Run(net::io_context& io, ::twirp::Awaitable<T> awaitable) {
-  auto future = net::co_spawn(io, std::move(awaitable), net::use_future);
-  io.restart();
-  io.run();
-  return future.get();
-}
-
 }  // namespace
 
 TEST_CASE("a generated client calls a server through its in-process transport without a socket") {
@@ -85,7 +63,6 @@ TEST_CASE("a generated client calls a server through its in-process transport wi
   InProcess in_process(io);
   auto maker = std::make_shared<HatMaker>();
   example::RegisterHaberdasher(in_process.server, maker);
-  in_process.server.Start();
   in_process.server.Start();
   CHECK(in_process.server.port() == 0);  // never listened
 

@@ -5,11 +5,10 @@
 #include <memory>
 #include <type_traits>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 
+#include "in_process.h"
 #include "twirpcpp/plugin/defaults/v1/defaults.twirp.h"
 #include "twirpcpp/server.h"
 
@@ -17,6 +16,8 @@ namespace {
 
 namespace defaults = ::twirpcpp::plugin::defaults::v1;
 namespace net = boost::asio;
+using ::twirp::testing::InProcess;
+using ::twirp::testing::Run;
 
 class NothingImplemented final : public defaults::Drafts {};
 class NothingImplementedBlocking final : public defaults::DraftsBlocking {};
@@ -32,25 +33,13 @@ class WriteOnly final : public defaults::Drafts {
 static_assert(!std::is_abstract_v<NothingImplemented>);
 static_assert(!std::is_abstract_v<NothingImplementedBlocking>);
 
-template <class T>
-T Run(net::io_context& io, ::twirp::Awaitable<T> awaitable) {
-  auto future = net::co_spawn(io, std::move(awaitable), net::use_future);
-  io.restart();
-  io.run();
-  return future.get();
-}
-
 template <class Service>
 void CheckAnswers(std::shared_ptr<Service> service, bool write_implemented) {
   net::io_context io;
-  ::twirp::Server server;
-  defaults::RegisterDrafts(server, std::move(service));
-  server.Start();
-  ::twirp::ClientOptions options;
-  options.transport = server.InProcessTransport();
-  auto client = ::twirp::Client::Create(io.get_executor(), "http://in-process", options);
-  REQUIRE(client.ok());
-  defaults::DraftsClient drafts(*client);
+  InProcess in_process(io);
+  defaults::RegisterDrafts(in_process.server, std::move(service));
+  in_process.server.Start();
+  defaults::DraftsClient drafts(in_process.client);
 
   defaults::Draft draft;
   draft.set_text("hello");
@@ -67,7 +56,6 @@ void CheckAnswers(std::shared_ptr<Service> service, bool write_implemented) {
   REQUIRE_FALSE(read.ok());
   CHECK(read.error().code() == ::twirp::ErrorCode::kUnimplemented);
   CHECK(read.error().msg() == "twirpcpp.plugin.defaults.v1.Drafts.Read is not implemented");
-  server.Shutdown(std::chrono::milliseconds(0));
 }
 
 }  // namespace
