@@ -36,7 +36,11 @@ using tcp = asio::ip::tcp;
 
 // Hat{size: 14, color: "brown", name: "fedora"}: what haberdasher-server
 // answers to the benchmark's Size{inches: 14}, byte for byte.
-constexpr std::string_view kHat = "\x08\x0e\x12\x05" "brown" "\x1a\x06" "fedora";
+constexpr std::string_view kHat =
+    "\x08\x0e\x12\x05"
+    "brown"
+    "\x1a\x06"
+    "fedora";
 static_assert(kHat.size() == 17);
 
 std::uint64_t accepted = 0;  // only touched on the single I/O thread
@@ -51,8 +55,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     request_ = {};
     stream_.expires_after(std::chrono::seconds(60));
-    http::async_read(stream_, buffer_, request_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+    http::async_read(
+        stream_, buffer_, request_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -90,7 +95,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(asio::io_context& io, const tcp::endpoint& endpoint) : io_(io), acceptor_(io, endpoint) {}
+  Listener(asio::io_context& io, const tcp::endpoint& endpoint)
+      : io_(io), acceptor_(io, endpoint) {}
 
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
 

@@ -33,7 +33,9 @@ using twitch::twirp::example::Size;
 double CpuSeconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+  auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -97,12 +99,14 @@ int main(int argc, char* argv[]) {
   // Warm-up: connections opened and code paths touched before measuring.
   auto after = [](double s) {
     return std::chrono::steady_clock::now() +
-           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+               std::chrono::duration<double>(s));
   };
   Tally warmup;
   warmup.running = in_flight;
   const auto warm_end = after(seconds / 10);
-  for (int i = 0; i < in_flight; ++i) net::co_spawn(io, Caller(io, client, warm_end, warmup), net::detached);
+  for (int i = 0; i < in_flight; ++i)
+    net::co_spawn(io, Caller(io, client, warm_end, warmup), net::detached);
   io.run();
   io.restart();
 
@@ -111,9 +115,11 @@ int main(int argc, char* argv[]) {
   const double cpu_start = CpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   const auto end = after(seconds);
-  for (int i = 0; i < in_flight; ++i) net::co_spawn(io, Caller(io, client, end, tally), net::detached);
+  for (int i = 0; i < in_flight; ++i)
+    net::co_spawn(io, Caller(io, client, end, tally), net::detached);
   io.run();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = CpuSeconds() - cpu_start;
 
   std::printf("calls=%ld errors=%ld seconds=%.6f cpu_seconds=%.6f\n", tally.calls,

@@ -14,8 +14,8 @@
 #include <functional>
 #include <string>
 
-#include "measure.h"
 #include "codec/message_codec.h"
+#include "measure.h"
 #include "twirpcpp/codec.h"
 #include "vas/tracks/v1/tracks.pb.h"
 
@@ -37,7 +37,8 @@ void FillTrack(Track& track, int i) {
   track.mutable_artist()->set_id(70 + i);
   track.mutable_artist()->set_username("artist-" + std::to_string(i));
   track.mutable_artist()->set_display_name("Artist " + std::to_string(i));
-  track.mutable_artist()->set_avatar_url("https://i1.sndcdn.com/avatars-" + std::to_string(i) + ".jpg");
+  track.mutable_artist()->set_avatar_url("https://i1.sndcdn.com/avatars-" + std::to_string(i) +
+                                         ".jpg");
   track.mutable_stats()->set_likes_count(1200 + i);
   track.mutable_viewer_state()->set_liked(i % 2 == 0);
 }
@@ -72,11 +73,12 @@ struct Codecs {
   }
 
   void Decode(const std::string& body, Codec codec, google::protobuf::Message& message) {
-    auto decoded = codec == Codec::kJsonCachedTypes
-                       ? twirp::internal::Decode(body, twirp::Encoding::kJson, message, &types)
-                       : twirp::Decode(body, codec == Codec::kJson ? twirp::Encoding::kJson
-                                                                   : twirp::Encoding::kProtobuf,
-                                       message);
+    auto decoded =
+        codec == Codec::kJsonCachedTypes
+            ? twirp::internal::Decode(body, twirp::Encoding::kJson, message, &types)
+            : twirp::Decode(
+                  body, codec == Codec::kJson ? twirp::Encoding::kJson : twirp::Encoding::kProtobuf,
+                  message);
     if (!decoded.ok()) std::abort();
   }
 };
@@ -85,14 +87,17 @@ template <class M>
 void Run(Codecs& codecs, const char* what, const M& message, double seconds) {
   for (Codec codec : {Codec::kProtobuf, Codec::kJson, Codec::kJsonCachedTypes}) {
     const std::string encoded = codecs.Encode(message, codec);
-    const double encode_ns = bench::Measure(seconds, [&] { return codecs.Encode(message, codec).size(); });
-    std::printf("case=%s.encode.%s ns=%.1f bytes=%zu\n", what, Name(codec), encode_ns, encoded.size());
+    const double encode_ns =
+        bench::Measure(seconds, [&] { return codecs.Encode(message, codec).size(); });
+    std::printf("case=%s.encode.%s ns=%.1f bytes=%zu\n", what, Name(codec), encode_ns,
+                encoded.size());
     M decoded;
     const double decode_ns = bench::Measure(seconds, [&] {
       codecs.Decode(encoded, codec, decoded);
       return decoded.ByteSizeLong();
     });
-    std::printf("case=%s.decode.%s ns=%.1f bytes=%zu\n", what, Name(codec), decode_ns, encoded.size());
+    std::printf("case=%s.decode.%s ns=%.1f bytes=%zu\n", what, Name(codec), decode_ns,
+                encoded.size());
   }
 }
 

@@ -53,8 +53,8 @@ std::int64_t ArtistOf(std::int64_t track_id) { return 1000 + track_id % 10; }
 class FakeTrackMetadata final : public tracks::TrackMetadata {
  public:
   explicit FakeTrackMetadata(Delay delay) : delay_(delay) {}
-  Awaitable<Result<tracks::GetTracksResponse>> GetTracks(Context& ctx,
-                                                         const tracks::GetTracksRequest& request) override {
+  Awaitable<Result<tracks::GetTracksResponse>> GetTracks(
+      Context& ctx, const tracks::GetTracksRequest& request) override {
     co_await delay_(ctx);
     tracks::GetTracksResponse response;
     for (const std::int64_t id : request.track_ids()) {
@@ -79,8 +79,8 @@ class FakeTrackMetadata final : public tracks::TrackMetadata {
 class FakeUsers final : public users::Users {
  public:
   explicit FakeUsers(Delay delay) : delay_(delay) {}
-  Awaitable<Result<users::GetUsersResponse>> GetUsers(Context& ctx,
-                                                      const users::GetUsersRequest& request) override {
+  Awaitable<Result<users::GetUsersResponse>> GetUsers(
+      Context& ctx, const users::GetUsersRequest& request) override {
     co_await delay_(ctx);
     users::GetUsersResponse response;
     for (const std::int64_t id : request.user_ids()) {
@@ -116,7 +116,8 @@ class FakeLikes final : public likes::Likes {
     co_await delay_(ctx);
     co_return likes::LikeResponse();
   }
-  Awaitable<Result<likes::UnlikeResponse>> Unlike(Context& ctx, const likes::UnlikeRequest&) override {
+  Awaitable<Result<likes::UnlikeResponse>> Unlike(Context& ctx,
+                                                  const likes::UnlikeRequest&) override {
     co_await delay_(ctx);
     co_return likes::UnlikeResponse();
   }

@@ -48,7 +48,8 @@ double MedianMs(int calls, const char* what, const std::function<twirp::Result<v
   for (int i = 0; i < calls; ++i) {
     const auto start = std::chrono::steady_clock::now();
     auto result = call();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
     if (!result.ok()) {
       std::cerr << "fanout-bench: " << what << ": " << result.error().msg() << "\n";
       std::exit(1);
@@ -104,20 +105,24 @@ int Upstream(const std::string& url, int calls) {
   liked.set_user_id(kViewer);
   liked.mutable_track_ids()->Assign(ids.begin(), ids.end());
 
-  const double metadata_ms = MedianMs(calls, "TrackMetadata.GetTracks",
-                                      [&] { return Check(track_metadata.GetTracksBlocking(get_tracks)); });
-  const double users_ms =
-      MedianMs(calls, "Users.GetUsers", [&] { return Check(users_client.GetUsersBlocking(get_users)); });
-  const double blockers_ms = MedianMs(
-      calls, "Users.FindBlockers", [&] { return Check(users_client.FindBlockersBlocking(find_blockers)); });
-  const double counts_ms = MedianMs(
-      calls, "Likes.CountLikes", [&] { return Check(likes_client.CountLikesBlocking(count_likes)); });
-  const double liked_ms = MedianMs(
-      calls, "Likes.GetLikedTracks", [&] { return Check(likes_client.GetLikedTracksBlocking(liked)); });
+  const double metadata_ms = MedianMs(calls, "TrackMetadata.GetTracks", [&] {
+    return Check(track_metadata.GetTracksBlocking(get_tracks));
+  });
+  const double users_ms = MedianMs(calls, "Users.GetUsers",
+                                   [&] { return Check(users_client.GetUsersBlocking(get_users)); });
+  const double blockers_ms = MedianMs(calls, "Users.FindBlockers", [&] {
+    return Check(users_client.FindBlockersBlocking(find_blockers));
+  });
+  const double counts_ms = MedianMs(calls, "Likes.CountLikes", [&] {
+    return Check(likes_client.CountLikesBlocking(count_likes));
+  });
+  const double liked_ms = MedianMs(calls, "Likes.GetLikedTracks", [&] {
+    return Check(likes_client.GetLikedTracksBlocking(liked));
+  });
   // With a cold artist index the Users calls wait for the records; the Likes
   // calls never do.
-  const double cold_critical_path_ms = std::max(
-      {metadata_ms + std::max(users_ms, blockers_ms), counts_ms, liked_ms});
+  const double cold_critical_path_ms =
+      std::max({metadata_ms + std::max(users_ms, blockers_ms), counts_ms, liked_ms});
   std::printf(
       "track_metadata_ms=%.3f get_users_ms=%.3f find_blockers_ms=%.3f count_likes_ms=%.3f "
       "get_liked_ms=%.3f slowest_upstream_ms=%.3f cold_critical_path_ms=%.3f\n",

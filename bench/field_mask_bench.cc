@@ -36,7 +36,8 @@ GetTracksResponse MakeResponse() {
     track.mutable_artist()->set_id(70 + i);
     track.mutable_artist()->set_username("artist-" + std::to_string(i));
     track.mutable_artist()->set_display_name("Artist " + std::to_string(i));
-    track.mutable_artist()->set_avatar_url("https://i1.sndcdn.com/avatars-" + std::to_string(i) + ".jpg");
+    track.mutable_artist()->set_avatar_url("https://i1.sndcdn.com/avatars-" + std::to_string(i) +
+                                           ".jpg");
     track.mutable_stats()->set_likes_count(1200 + i);
     track.mutable_stats()->set_plays_count(98000 + i);
     track.mutable_stats()->set_reposts_count(310 + i);
@@ -107,8 +108,9 @@ int main(int argc, char** argv) {
     twirp::FieldMask::Parse(c.request.field_mask(), GetTracksResponse::descriptor(), "field_mask")
         ->Trim(trimmed);
     const std::size_t trimmed_bytes = trimmed.ByteSizeLong();
-    std::printf("  %-18s %10.1f us/response  %5.2fx baseline  (+%.1f us validate+trim, %zu bytes)\n",
-                c.name, ns / 1000, ns / baseline, (ns - baseline) / 1000, trimmed_bytes);
+    std::printf(
+        "  %-18s %10.1f us/response  %5.2fx baseline  (+%.1f us validate+trim, %zu bytes)\n",
+        c.name, ns / 1000, ns / baseline, (ns - baseline) / 1000, trimmed_bytes);
   }
   return 0;
 }

@@ -23,7 +23,8 @@ inline double Measure(double seconds, const std::function<std::size_t()>& body) 
     iterations += 20;
     elapsed = Clock::now() - start;
   } while (elapsed < budget);
-  return std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(iterations);
+  return std::chrono::duration<double, std::nano>(elapsed).count() /
+         static_cast<double>(iterations);
 }
 
 }  // namespace bench

@@ -14,15 +14,19 @@ std::string AsyncResult(const MethodNames& m) {
   return "::twirp::Awaitable<::twirp::Result<" + m.response_type + ">>";
 }
 
-std::string BlockingResult(const MethodNames& m) { return "::twirp::Result<" + m.response_type + ">"; }
+std::string BlockingResult(const MethodNames& m) {
+  return "::twirp::Result<" + m.response_type + ">";
+}
 
 // The coroutine form owns its request, so that its awaitable may outlive the
 // caller's request object; the blocking form returns before the caller's does.
 std::vector<std::string> AsyncParameters(const MethodNames& m, std::string_view options_default) {
-  return {m.request_type + " request", "::twirp::CallOptions options" + std::string(options_default)};
+  return {m.request_type + " request",
+          "::twirp::CallOptions options" + std::string(options_default)};
 }
 
-std::vector<std::string> BlockingParameters(const MethodNames& m, std::string_view options_default) {
+std::vector<std::string> BlockingParameters(const MethodNames& m,
+                                            std::string_view options_default) {
   return {"const " + m.request_type + "& request",
           "::twirp::CallOptions options" + std::string(options_default)};
 }
@@ -40,11 +44,13 @@ void EmitClientInterface(pb::io::Printer& p, const ServiceNames& service) {
   for (const MethodNames& m : service.methods) {
     p.Print("\n");
     PrintComments(p, LeadingComments(m.descriptor), 2);
-    p.PrintRaw("  " + WrapCall(2, "virtual " + AsyncResult(m) + " " + m.cpp_name,
-                               AsyncParameters(m, " = {}"), " = 0;") +
+    p.PrintRaw("  " +
+               WrapCall(2, "virtual " + AsyncResult(m) + " " + m.cpp_name,
+                        AsyncParameters(m, " = {}"), " = 0;") +
                "\n");
-    p.PrintRaw("  " + WrapCall(2, "virtual " + BlockingResult(m) + " " + m.blocking_name,
-                               BlockingParameters(m, " = {}"), " = 0;") +
+    p.PrintRaw("  " +
+               WrapCall(2, "virtual " + BlockingResult(m) + " " + m.blocking_name,
+                        BlockingParameters(m, " = {}"), " = 0;") +
                "\n");
   }
   p.Print("};\n");
@@ -66,11 +72,13 @@ void EmitClientDeclarations(pb::io::Printer& p, const ServiceNames& service) {
       service.client_interface_class);
   if (!service.methods.empty()) p.Print("\n");
   for (const MethodNames& m : service.methods) {
-    p.PrintRaw("  " + WrapCall(2, AsyncResult(m) + " " + m.cpp_name, AsyncParameters(m, " = {}"),
-                               " override;") +
-               "\n");
-    p.PrintRaw("  " + WrapCall(2, BlockingResult(m) + " " + m.blocking_name,
-                               BlockingParameters(m, " = {}"), " override;") +
+    p.PrintRaw(
+        "  " +
+        WrapCall(2, AsyncResult(m) + " " + m.cpp_name, AsyncParameters(m, " = {}"), " override;") +
+        "\n");
+    p.PrintRaw("  " +
+               WrapCall(2, BlockingResult(m) + " " + m.blocking_name,
+                        BlockingParameters(m, " = {}"), " override;") +
                "\n");
   }
   p.Print(
@@ -89,9 +97,9 @@ void EmitClientDefinitions(pb::io::Printer& p, const ServiceNames& service) {
     const std::vector<std::string> types = {m.request_type, m.response_type};
     const std::string qualified = service.client_class + "::";
     p.Print("\n");
-    p.PrintRaw(WrapCall(0, AsyncResult(m) + " " + qualified + m.cpp_name, AsyncParameters(m, ""),
-                        " {") +
-               "\n");
+    p.PrintRaw(
+        WrapCall(0, AsyncResult(m) + " " + qualified + m.cpp_name, AsyncParameters(m, ""), " {") +
+        "\n");
     p.PrintRaw("  " +
                WrapArgs(2, TemplateCallHead(2, "return ::twirp::detail::CallUnary", types),
                         {"client_", m.names_constant, "std::move(request)", "std::move(options)"},

@@ -29,17 +29,20 @@ const pb::Descriptor* NodeType(const pb::FieldDescriptor* field) {
 void CollectMessages(const pb::Descriptor* message, std::vector<const pb::Descriptor*>& out) {
   if (message->options().map_entry()) return;
   out.push_back(message);
-  for (int i = 0; i < message->nested_type_count(); ++i) CollectMessages(message->nested_type(i), out);
+  for (int i = 0; i < message->nested_type_count(); ++i)
+    CollectMessages(message->nested_type(i), out);
 }
 
 std::vector<const pb::Descriptor*> Messages(const pb::FileDescriptor* file) {
   std::vector<const pb::Descriptor*> messages;
-  for (int i = 0; i < file->message_type_count(); ++i) CollectMessages(file->message_type(i), messages);
+  for (int i = 0; i < file->message_type_count(); ++i)
+    CollectMessages(file->message_type(i), messages);
   return messages;
 }
 
 // True if a message of `file` has a message field of a type from `file`.
-bool HasNodeInFile(const pb::FileDescriptor* file, const std::vector<const pb::Descriptor*>& messages) {
+bool HasNodeInFile(const pb::FileDescriptor* file,
+                   const std::vector<const pb::Descriptor*>& messages) {
   for (const pb::Descriptor* message : messages) {
     for (int i = 0; i < message->field_count(); ++i) {
       const pb::Descriptor* type = NodeType(message->field(i));

@@ -29,8 +29,8 @@ bool RefuseStreaming(const pb::FileDescriptor* file, std::string& error) {
     for (int j = 0; j < service->method_count(); ++j) {
       const pb::MethodDescriptor* method = service->method(j);
       if (method->client_streaming() || method->server_streaming()) {
-        error = "method " + method->full_name() +
-                " is streaming; Twirp supports unary methods only";
+        error =
+            "method " + method->full_name() + " is streaming; Twirp supports unary methods only";
         return false;
       }
     }
@@ -90,8 +90,8 @@ void EmitMethodNames(pb::io::Printer& p, const ServiceNames& service) {
         "    .method = \"$method$\",\n"
         "    .method_camel = $interface$::$method_constant$,\n"
         "};\n",
-        "constant", m.names_constant, "interface", service.interface_class, "service",
-        service.name, "method", m.name, "method_constant", m.name_constant);
+        "constant", m.names_constant, "interface", service.interface_class, "service", service.name,
+        "method", m.name, "method_constant", m.name_constant);
   }
 }
 

@@ -21,18 +21,29 @@ bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 // protoc's list (compiler/cpp/helpers.cc) plus the C++20 additions; NULL is on it
 // because protoc renames it too.
 constexpr std::string_view kCppKeywords[] = {
-    "NULL", "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor",
-    "bool", "break", "case", "catch", "char", "char8_t", "char16_t", "char32_t",
-    "class", "compl", "concept", "const", "consteval", "constexpr", "constinit",
-    "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype",
-    "default", "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit",
-    "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline",
-    "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
-    "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
-    "static_assert", "static_cast", "struct", "switch", "template", "this",
-    "thread_local", "throw", "true", "try", "typedef", "typeid", "typename", "union",
-    "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor",
+    "NULL",         "alignas",   "alignof",       "and",
+    "and_eq",       "asm",       "auto",          "bitand",
+    "bitor",        "bool",      "break",         "case",
+    "catch",        "char",      "char8_t",       "char16_t",
+    "char32_t",     "class",     "compl",         "concept",
+    "const",        "consteval", "constexpr",     "constinit",
+    "const_cast",   "continue",  "co_await",      "co_return",
+    "co_yield",     "decltype",  "default",       "delete",
+    "do",           "double",    "dynamic_cast",  "else",
+    "enum",         "explicit",  "export",        "extern",
+    "false",        "float",     "for",           "friend",
+    "goto",         "if",        "inline",        "int",
+    "long",         "mutable",   "namespace",     "new",
+    "noexcept",     "not",       "not_eq",        "nullptr",
+    "operator",     "or",        "or_eq",         "private",
+    "protected",    "public",    "register",      "reinterpret_cast",
+    "requires",     "return",    "short",         "signed",
+    "sizeof",       "static",    "static_assert", "static_cast",
+    "struct",       "switch",    "template",      "this",
+    "thread_local", "throw",     "true",          "try",
+    "typedef",      "typeid",    "typename",      "union",
+    "unsigned",     "using",     "virtual",       "void",
+    "volatile",     "wchar_t",   "while",         "xor",
     "xor_eq",
 };
 
@@ -52,9 +63,8 @@ void CollectProtocNames(const pb::EnumDescriptor* e, std::set<std::string>& take
   for (int i = 0; i < e->value_count(); ++i) {
     // A top-level enum's values are constants of the namespace; a nested enum's
     // are Outer_Enum_VALUE there.
-    taken.insert(e->containing_type() == nullptr
-                     ? pb::compiler::cpp::EnumValueName(e->value(i))
-                     : name + "_" + e->value(i)->name());
+    taken.insert(e->containing_type() == nullptr ? pb::compiler::cpp::EnumValueName(e->value(i))
+                                                 : name + "_" + e->value(i)->name());
   }
 }
 
@@ -85,7 +95,8 @@ void NamePathsClasses(const pb::Descriptor* message, std::set<std::string>& take
 // The Paths class of every message of `file`.
 std::map<const pb::Descriptor*, std::string> PathsClassNames(const pb::FileDescriptor* file) {
   std::set<std::string> taken;
-  for (int i = 0; i < file->message_type_count(); ++i) CollectProtocNames(file->message_type(i), taken);
+  for (int i = 0; i < file->message_type_count(); ++i)
+    CollectProtocNames(file->message_type(i), taken);
   for (int i = 0; i < file->enum_type_count(); ++i) CollectProtocNames(file->enum_type(i), taken);
   for (int i = 0; i < file->extension_count(); ++i) {
     taken.insert(pb::compiler::cpp::FieldName(file->extension(i)));
@@ -136,7 +147,8 @@ std::string GoCamelCase(std::string_view s) {
 }
 
 bool IsCppKeyword(std::string_view name) {
-  return std::find(std::begin(kCppKeywords), std::end(kCppKeywords), name) != std::end(kCppKeywords);
+  return std::find(std::begin(kCppKeywords), std::end(kCppKeywords), name) !=
+         std::end(kCppKeywords);
 }
 
 std::string CppSafeName(std::string_view name) {
@@ -165,7 +177,8 @@ std::string CppTypeName(const pb::Descriptor* message) {
 
 std::string FileStem(std::string_view proto_path) {
   for (std::string_view ext : {std::string_view(".protodevel"), std::string_view(".proto")}) {
-    if (proto_path.size() >= ext.size() && proto_path.substr(proto_path.size() - ext.size()) == ext) {
+    if (proto_path.size() >= ext.size() &&
+        proto_path.substr(proto_path.size() - ext.size()) == ext) {
       return std::string(proto_path.substr(0, proto_path.size() - ext.size()));
     }
   }
@@ -178,8 +191,8 @@ ServiceNames NameService(const pb::ServiceDescriptor* service) {
   names.package = service->file()->package();
   names.name = service->name();
   names.camel_name = GoCamelCase(service->name());
-  names.path_prefix = "/twirp/" + (names.package.empty() ? "" : names.package + ".") +
-                      names.camel_name + "/";
+  names.path_prefix =
+      "/twirp/" + (names.package.empty() ? "" : names.package + ".") + names.camel_name + "/";
   // CamelCase starts with a capital letter, so these are never keywords.
   names.interface_class = names.camel_name;
   names.blocking_class = names.camel_name + "Blocking";
@@ -217,7 +230,8 @@ ServiceNames NameService(const pb::ServiceDescriptor* service) {
   return names;
 }
 
-std::string FindNameClash(const pb::FileDescriptor* file, const std::vector<ServiceNames>& services) {
+std::string FindNameClash(const pb::FileDescriptor* file,
+                          const std::vector<ServiceNames>& services) {
   // Generated name -> what it was generated for.
   std::map<std::string, std::string> file_scope;
   std::string clash;

@@ -39,13 +39,13 @@ std::string FileStem(std::string_view proto_path);
 // Every name generated for one RPC.
 struct MethodNames {
   const google::protobuf::MethodDescriptor* descriptor = nullptr;
-  std::string name;             // literal proto name, "MakeHat_v1"
-  std::string camel_name;       // Go CamelCase, "MakeHatV1"
-  std::string cpp_name;         // C++ member of the service and client classes
-  std::string blocking_name;    // the client's blocking form, "<cpp_name>Blocking"
-  std::string name_constant;    // "kMakeHatV1MethodName", a member of the service class
-  std::string names_constant;   // file-local detail::MethodNames, "k<Service><Method>Method"
-  std::string request_type;     // fully qualified C++ class
+  std::string name;            // literal proto name, "MakeHat_v1"
+  std::string camel_name;      // Go CamelCase, "MakeHatV1"
+  std::string cpp_name;        // C++ member of the service and client classes
+  std::string blocking_name;   // the client's blocking form, "<cpp_name>Blocking"
+  std::string name_constant;   // "kMakeHatV1MethodName", a member of the service class
+  std::string names_constant;  // file-local detail::MethodNames, "k<Service><Method>Method"
+  std::string request_type;    // fully qualified C++ class
   std::string response_type;
   // The request's google.protobuf.FieldMask field named by the method's
   // (twirpcpp.field_mask) option; "" without the option.
@@ -55,16 +55,16 @@ struct MethodNames {
 // Every name generated for one service.
 struct ServiceNames {
   const google::protobuf::ServiceDescriptor* descriptor = nullptr;
-  std::string package;          // proto package, "" if none
-  std::string name;             // literal proto name
-  std::string camel_name;       // Go CamelCase
-  std::string path_prefix;      // Go's <Svc>PathPrefix, "/twirp/<pkg>.<CamelSvc>/"
-  std::string interface_class;  // "<CamelSvc>", coroutine handlers
-  std::string blocking_class;   // "<CamelSvc>Blocking"
+  std::string package;                 // proto package, "" if none
+  std::string name;                    // literal proto name
+  std::string camel_name;              // Go CamelCase
+  std::string path_prefix;             // Go's <Svc>PathPrefix, "/twirp/<pkg>.<CamelSvc>/"
+  std::string interface_class;         // "<CamelSvc>", coroutine handlers
+  std::string blocking_class;          // "<CamelSvc>Blocking"
   std::string client_interface_class;  // "<CamelSvc>ClientInterface"
-  std::string client_class;     // "<CamelSvc>Client", which implements it
-  std::string register_function;  // "Register<CamelSvc>"
-  std::string routes_function;    // "<CamelSvc>Routes", file-local in the .twirp.cc
+  std::string client_class;            // "<CamelSvc>Client", which implements it
+  std::string register_function;       // "Register<CamelSvc>"
+  std::string routes_function;         // "<CamelSvc>Routes", file-local in the .twirp.cc
   std::vector<MethodNames> methods;
 };
 

@@ -13,7 +13,8 @@ std::string CheckFieldMaskOption(const pb::MethodDescriptor* method) {
   if (!method->options().HasExtension(::twirpcpp::field_mask)) return "";
   const std::string& name = method->options().GetExtension(::twirpcpp::field_mask).request_field();
   const pb::Descriptor* request = method->input_type();
-  const std::string where = "method " + method->full_name() + ": (twirpcpp.field_mask).request_field";
+  const std::string where =
+      "method " + method->full_name() + ": (twirpcpp.field_mask).request_field";
   if (name.empty()) return where + " is empty; name the request's google.protobuf.FieldMask field";
   const pb::FieldDescriptor* field = request->FindFieldByName(name);
   if (field == nullptr) {
@@ -38,7 +39,8 @@ std::string CheckMethodOptions(const pb::FileDescriptor* file) {
   for (int i = 0; i < file->service_count(); ++i) {
     const pb::ServiceDescriptor* service = file->service(i);
     for (int j = 0; j < service->method_count(); ++j) {
-      if (std::string error = CheckFieldMaskOption(service->method(j)); !error.empty()) return error;
+      if (std::string error = CheckFieldMaskOption(service->method(j)); !error.empty())
+        return error;
     }
   }
   return "";

@@ -23,8 +23,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 
 }  // namespace
 
-std::string LeadingComments(const pb::ServiceDescriptor* service) { return LeadingCommentsOf(service); }
-std::string LeadingComments(const pb::MethodDescriptor* method) { return LeadingCommentsOf(method); }
+std::string LeadingComments(const pb::ServiceDescriptor* service) {
+  return LeadingCommentsOf(service);
+}
+std::string LeadingComments(const pb::MethodDescriptor* method) {
+  return LeadingCommentsOf(method);
+}
 
 void PrintComments(pb::io::Printer& printer, std::string_view comments, int indent) {
   // protoc keeps the text after "//" (usually starting with a space) and a final

@@ -35,7 +35,8 @@ std::string WrapArgs(int indent, std::string_view head, const std::vector<std::s
 
 // `name<args...>(` started at column `indent`, with the template arguments one per
 // line (aligned after the '<') if the whole does not fit. Has no trailing newline.
-std::string TemplateCallHead(int indent, std::string_view name, const std::vector<std::string>& args);
+std::string TemplateCallHead(int indent, std::string_view name,
+                             const std::vector<std::string>& args);
 
 // `lhs = rhs;` for a line starting at column `indent`, broken after the '=' if it
 // does not fit. Has no trailing newline.

@@ -107,10 +107,9 @@ void EmitRegisterDeclarations(pb::io::Printer& p, const ServiceNames& service) {
 std::string MethodRoute(const MethodNames& m) {
   std::vector<std::string> args = {m.names_constant, "service", "&Service::" + m.cpp_name};
   if (!m.mask_field.empty()) args.push_back("{.field_mask = " + Quote(m.mask_field) + "}");
-  return WrapArgs(10,
-                  TemplateCallHead(10, "::twirp::detail::UnaryRoute",
-                                   {m.request_type, m.response_type}),
-                  args, ",");
+  return WrapArgs(
+      10, TemplateCallHead(10, "::twirp::detail::UnaryRoute", {m.request_type, m.response_type}),
+      args, ",");
 }
 
 // The routes for either interface, written once.
@@ -162,17 +161,19 @@ void EmitUnimplementedDefaults(pb::io::Printer& p, const ServiceNames& service) 
                             service.interface_class + "::" + m.cpp_name,
                         parameters, " {") +
                "\n");
-    p.Print("  co_return ::twirp::detail::UnimplementedMethod($names$);\n"
-            "}\n\n",
-            "names", m.names_constant);
+    p.Print(
+        "  co_return ::twirp::detail::UnimplementedMethod($names$);\n"
+        "}\n\n",
+        "names", m.names_constant);
     p.PrintRaw(WrapCall(0,
                         "::twirp::Result<" + m.response_type + "> " + service.blocking_class +
                             "::" + m.cpp_name,
                         parameters, " {") +
                "\n");
-    p.Print("  return ::twirp::detail::UnimplementedMethod($names$);\n"
-            "}\n\n",
-            "names", m.names_constant);
+    p.Print(
+        "  return ::twirp::detail::UnimplementedMethod($names$);\n"
+        "}\n\n",
+        "names", m.names_constant);
   }
 }
 

@@ -138,9 +138,7 @@ class Launcher {
     switch (service) {
       case kUsers:
       case kTracks:
-      case kLikes:
-        argv.insert(argv.end(), {"--data-dir", flags_.data_dir, "--seed"});
-        break;
+      case kLikes: argv.insert(argv.end(), {"--data-dir", flags_.data_dir, "--seed"}); break;
       case kVas:
         argv.insert(argv.end(), {"--track-metadata-url", urls_[kTracks], "--likes-url",
                                  urls_[kLikes], "--users-url", urls_[kUsers]});
@@ -148,15 +146,14 @@ class Launcher {
       case kBff:
         argv.insert(argv.end(), {"--tracks-url", urls_[kVas], "--users-url", urls_[kUsers]});
         break;
-      case kServiceCount:
-        break;
+      case kServiceCount: break;
     }
     try {
       // A terminal's Ctrl-C reaches the launcher only, which stops the services
       // in order; a launcher that is killed leaves none of them behind.
-      children_.try_emplace(service, argv,
-                            domain::ChildProcessOptions{.own_process_group = true,
-                                                        .terminate_with_parent = true});
+      children_.try_emplace(
+          service, argv,
+          domain::ChildProcessOptions{.own_process_group = true, .terminate_with_parent = true});
     } catch (const std::runtime_error& e) {
       std::cerr << kName << ": " << e.what() << "\n";
       return false;
@@ -254,19 +251,18 @@ class Launcher {
 int main(int argc, char* argv[]) {
   Flags flags;
   po::options_description description(std::string(kName) + " options");
-  description.add_options()
-      ("help,h", "show this help")
-      ("base-port", po::value(&flags.base_port)->required(),
-       "services listen on base-port .. base-port+4 (0: free ports, printed)")
-      ("data-dir", po::value(&flags.data_dir)->required(),
-       "directory of the foundation services' databases (seeded when new)")
-      ("host", po::value(&flags.host)->default_value("127.0.0.1"), "address to listen on")
-      ("bin-dir", po::value(&flags.bin_dir),
-       "directory of the service executables (default: next to this one, else the build tree)")
-      ("startup-timeout-ms", po::value(&flags.startup_timeout_ms)->default_value(60'000),
-       "time the services get to start listening")
-      ("stop-grace-ms", po::value(&flags.stop_grace_ms)->default_value(15'000),
-       "time each service gets to stop before it is killed");
+  description.add_options()("help,h", "show this help")(
+      "base-port", po::value(&flags.base_port)->required(),
+      "services listen on base-port .. base-port+4 (0: free ports, printed)")(
+      "data-dir", po::value(&flags.data_dir)->required(),
+      "directory of the foundation services' databases (seeded when new)")(
+      "host", po::value(&flags.host)->default_value("127.0.0.1"), "address to listen on")(
+      "bin-dir", po::value(&flags.bin_dir),
+      "directory of the service executables (default: next to this one, else the build tree)")(
+      "startup-timeout-ms", po::value(&flags.startup_timeout_ms)->default_value(60'000),
+      "time the services get to start listening")(
+      "stop-grace-ms", po::value(&flags.stop_grace_ms)->default_value(15'000),
+      "time each service gets to stop before it is killed");
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
   if (flags.base_port < 0 || flags.base_port + kServiceCount - 1 > 65535 ||
       flags.startup_timeout_ms < 1 || flags.stop_grace_ms < 1) {

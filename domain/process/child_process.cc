@@ -76,8 +76,8 @@ std::optional<std::string> TakeLine(std::string& buffer, bool output_ended) {
 
 // Rounded up, so that a wait never ends before its deadline.
 int MillisLeft(std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
+  const auto left =
+      std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   return static_cast<int>(std::clamp<long long>(left.count(), 0, 1'000'000'000));
 }
 
@@ -94,8 +94,7 @@ int MillisLeft(std::chrono::steady_clock::time_point deadline) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   signal(SIGPIPE, SIG_DFL);
-  if ((stdin_fd < 0 || dup2(stdin_fd, STDIN_FILENO) >= 0) &&
-      dup2(stdout_fd, STDOUT_FILENO) >= 0 &&
+  if ((stdin_fd < 0 || dup2(stdin_fd, STDIN_FILENO) >= 0) && dup2(stdout_fd, STDOUT_FILENO) >= 0 &&
       (stderr_fd < 0 || dup2(stderr_fd, STDERR_FILENO) >= 0)) {
     execv(args[0], args);
   }

@@ -102,7 +102,7 @@ class ChildProcess {
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;
-  int pidfd_ = -1;  // readable once the child has exited
+  int pidfd_ = -1;             // readable once the child has exited
   std::string stdout_buffer_;  // read but not yet taken
   std::string stderr_buffer_;
 };

@@ -43,16 +43,15 @@ std::optional<int> ParseFlags(std::string_view name, int argc, char* argv[],
 }
 
 void ServerFlags::AddTo(po::options_description& description) {
-  description.add_options()
-      ("help,h", "show this help")
-      ("listen", po::value(&listen)->default_value(listen),
-       "address:port to listen on (port 0 picks one; the chosen one is printed)")
-      ("io-threads", po::value(&io_threads)->default_value(io_threads),
-       "event loop threads: connections and coroutine handlers")
-      ("worker-threads", po::value(&worker_threads)->default_value(worker_threads),
-       "threads of the pool that runs blocking handlers")
-      ("shutdown-grace-ms", po::value(&grace_ms)->default_value(grace_ms),
-       "time given to requests in flight on shutdown");
+  description.add_options()("help,h", "show this help")(
+      "listen", po::value(&listen)->default_value(listen),
+      "address:port to listen on (port 0 picks one; the chosen one is printed)")(
+      "io-threads", po::value(&io_threads)->default_value(io_threads),
+      "event loop threads: connections and coroutine handlers")(
+      "worker-threads", po::value(&worker_threads)->default_value(worker_threads),
+      "threads of the pool that runs blocking handlers")(
+      "shutdown-grace-ms", po::value(&grace_ms)->default_value(grace_ms),
+      "time given to requests in flight on shutdown");
 }
 
 bool ServerFlags::Apply(std::string_view name, ListenAddress& address,
@@ -74,11 +73,11 @@ bool ServerFlags::Apply(std::string_view name, ListenAddress& address,
 
 void UpstreamCallerFlags::AddTo(po::options_description& description) {
   server.AddTo(description);
-  description.add_options()
-      ("request-timeout-ms", po::value(&request_timeout_ms)->default_value(request_timeout_ms),
-       "deadline of each request, passed on to its upstream calls (0: none)")
-      ("upstream-timeout-ms", po::value(&upstream_timeout_ms)->default_value(upstream_timeout_ms),
-       "deadline of an upstream call when its request has none");
+  description.add_options()("request-timeout-ms",
+                            po::value(&request_timeout_ms)->default_value(request_timeout_ms),
+                            "deadline of each request, passed on to its upstream calls (0: none)")(
+      "upstream-timeout-ms", po::value(&upstream_timeout_ms)->default_value(upstream_timeout_ms),
+      "deadline of an upstream call when its request has none");
 }
 
 bool UpstreamCallerFlags::Apply(std::string_view name, ListenAddress& address,

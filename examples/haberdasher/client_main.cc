@@ -19,12 +19,11 @@ int main(int argc, char* argv[]) {
   twirp::ClientOptions options;
 
   po::options_description flags("haberdasher-client options");
-  flags.add_options()
-      ("help,h", "show this help")
-      ("url", po::value(&url)->required(), "server base URL, e.g. http://127.0.0.1:8080")
-      ("inches", po::value(&inches)->required(), "hat size")
-      ("json", "use JSON instead of protobuf on the wire")
-      ("prefix", po::value(&options.prefix)->default_value("/twirp"), "Twirp path prefix");
+  flags.add_options()("help,h", "show this help")("url", po::value(&url)->required(),
+                                                  "server base URL, e.g. http://127.0.0.1:8080")(
+      "inches", po::value(&inches)->required(), "hat size")(
+      "json", "use JSON instead of protobuf on the wire")(
+      "prefix", po::value(&options.prefix)->default_value("/twirp"), "Twirp path prefix");
   po::variables_map vars;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vars);
@@ -48,7 +47,8 @@ int main(int argc, char* argv[]) {
 
   twitch::twirp::example::Size size;
   size.set_inches(inches);
-  auto hat = haberdasher.MakeHatBlocking(size, twirp::CallOptions{}.WithTimeout(std::chrono::seconds(10)));
+  auto hat =
+      haberdasher.MakeHatBlocking(size, twirp::CallOptions{}.WithTimeout(std::chrono::seconds(10)));
   if (!hat.ok()) {
     const twirp::Error& error = hat.error();
     std::cout << "error code: " << twirp::CodeString(error.code()) << "\n"

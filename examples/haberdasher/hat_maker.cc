@@ -6,8 +6,10 @@
 namespace haberdasher {
 namespace {
 
-constexpr std::array<std::string_view, 6> kColors = {"white", "black", "brown", "red", "blue", "green"};
-constexpr std::array<std::string_view, 5> kNames = {"bowler", "baseball cap", "top hat", "derby", "fedora"};
+constexpr std::array<std::string_view, 6> kColors = {"white", "black", "brown",
+                                                     "red",   "blue",  "green"};
+constexpr std::array<std::string_view, 5> kNames = {"bowler", "baseball cap", "top hat", "derby",
+                                                    "fedora"};
 
 }  // namespace
 

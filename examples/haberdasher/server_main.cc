@@ -44,16 +44,19 @@ int main(int argc, char* argv[]) {
   int grace_ms = 10'000;
 
   po::options_description flags("haberdasher-server options");
-  flags.add_options()
-      ("help,h", "show this help")
-      ("listen", po::value(&listen)->default_value("127.0.0.1:8080"), "address:port to listen on (port 0 picks one)")
-      ("prefix", po::value(&options.prefix)->default_value("/twirp"), "Twirp path prefix (\"\" for none)")
-      ("io-threads", po::value(&options.io_threads)->default_value(1),
-       "event loop threads: connections and the (coroutine) handlers")
-      ("metrics", po::bool_switch(&options.metrics.enabled), "serve Prometheus metrics on GET /metrics")
-      ("json-camel-case", "write JSON responses with lowerCamel field names")
-      ("json-skip-defaults", "leave fields with default values out of JSON responses")
-      ("shutdown-grace-ms", po::value(&grace_ms)->default_value(10'000), "time given to requests in flight on shutdown");
+  flags.add_options()("help,h", "show this help")(
+      "listen", po::value(&listen)->default_value("127.0.0.1:8080"),
+      "address:port to listen on (port 0 picks one)")(
+      "prefix", po::value(&options.prefix)->default_value("/twirp"),
+      "Twirp path prefix (\"\" for none)")(
+      "io-threads", po::value(&options.io_threads)->default_value(1),
+      "event loop threads: connections and the (coroutine) handlers")(
+      "metrics", po::bool_switch(&options.metrics.enabled),
+      "serve Prometheus metrics on GET /metrics")(
+      "json-camel-case", "write JSON responses with lowerCamel field names")(
+      "json-skip-defaults", "leave fields with default values out of JSON responses")(
+      "shutdown-grace-ms", po::value(&grace_ms)->default_value(10'000),
+      "time given to requests in flight on shutdown");
   po::variables_map vars;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vars);
@@ -81,7 +84,8 @@ int main(int argc, char* argv[]) {
   twirp::Server server(options);
   twitch::twirp::example::RegisterHaberdasher(server, std::make_shared<haberdasher::HatMaker>());
   if (auto error = server.Listen(endpoint.host, endpoint.port)) {
-    std::cerr << "haberdasher-server: cannot listen on " << listen << ": " << error.message() << "\n";
+    std::cerr << "haberdasher-server: cannot listen on " << listen << ": " << error.message()
+              << "\n";
     return 1;
   }
   server.Start();

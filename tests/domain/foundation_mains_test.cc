@@ -46,10 +46,11 @@ std::int64_t CountLikes(likes_v1::LikesClient& client, std::int64_t track_id) {
 
 }  // namespace
 
-TEST_CASE("foundation-likes seeds a new database only, keeps data across restarts, exits 0 on SIGTERM") {
+TEST_CASE(
+    "foundation-likes seeds a new database only, keeps data across restarts, exits 0 on SIGTERM") {
   TempDir dir;
-  const std::vector<std::string> argv{FOUNDATION_LIKES_BIN, "--listen", "127.0.0.1:0",
-                                      "--data-dir", dir.File("data"), "--seed"};
+  const std::vector<std::string> argv{FOUNDATION_LIKES_BIN, "--listen",       "127.0.0.1:0",
+                                      "--data-dir",         dir.File("data"), "--seed"};
   {
     ChildProcess process(argv);
     likes_v1::LikesClient client(Start(process, "foundation-likes"));
@@ -71,8 +72,8 @@ TEST_CASE("foundation-tracks and foundation-users serve the seed from their own 
   TempDir dir;
   ChildProcess tracks({FOUNDATION_TRACKS_BIN, "--listen", "127.0.0.1:0", "--data-dir",
                        dir.File("data"), "--seed", "--worker-threads", "2"});
-  ChildProcess users({FOUNDATION_USERS_BIN, "--listen", "127.0.0.1:0", "--data-dir",
-                      dir.File("data"), "--seed"});
+  ChildProcess users(
+      {FOUNDATION_USERS_BIN, "--listen", "127.0.0.1:0", "--data-dir", dir.File("data"), "--seed"});
   foundation::tracks::v1::TrackMetadataClient tracks_client(Start(tracks, "foundation-tracks"));
   foundation::users::v1::UsersClient users_client(Start(users, "foundation-users"));
 

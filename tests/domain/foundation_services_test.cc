@@ -160,7 +160,8 @@ TEST_CASE("Likes: a page_token this service did not issue is invalid_argument (�
   }
 }
 
-TEST_CASE("Likes: missing, negative and too many ids are invalid_argument naming the field (§4.1)") {
+TEST_CASE(
+    "Likes: missing, negative and too many ids are invalid_argument naming the field (§4.1)") {
   LikesFixture f;
   RequireError(f.Like(0, 1), twirp::ErrorCode::kInvalidArgument, "user_id");
   RequireError(f.Like(1, -1), twirp::ErrorCode::kInvalidArgument, "track_id");
@@ -194,8 +195,9 @@ TEST_CASE("Likes: the map of CountLikes survives the JSON encoding too (§3)") {
   request.add_track_ids(43);
   auto response = client.CountLikesBlocking(request);
   REQUIRE(response.ok());
-  CHECK(std::map<std::int64_t, std::int64_t>(response->counts().begin(), response->counts().end()) ==
-        std::map<std::int64_t, std::int64_t>{{42, 1}, {43, 0}});
+  CHECK(
+      std::map<std::int64_t, std::int64_t>(response->counts().begin(), response->counts().end()) ==
+      std::map<std::int64_t, std::int64_t>{{42, 1}, {43, 0}});
 }
 
 namespace {
@@ -204,7 +206,8 @@ void RegisterSeededTracks(const TempDir& dir, twirp::Server& server) {
   auto opened = foundation::tracks::TracksStore::Open(dir.File("tracks.db"), seed::SeedTracks);
   REQUIRE(opened.ok());
   tracks_v1::RegisterTrackMetadata(
-      server, std::make_shared<foundation::tracks::TrackMetadataService>(std::move(opened).value()));
+      server,
+      std::make_shared<foundation::tracks::TrackMetadataService>(std::move(opened).value()));
 }
 
 struct SeededTracks {
@@ -246,7 +249,8 @@ TEST_CASE("TrackMetadata: GetTracks returns known tracks in request order, unkno
   CHECK(plain.secret_token().empty());
 }
 
-TEST_CASE("TrackMetadata: a batch of 500 ids is one call; 501 or a negative id is invalid_argument") {
+TEST_CASE(
+    "TrackMetadata: a batch of 500 ids is one call; 501 or a negative id is invalid_argument") {
   SeededTracks f;
   auto full = f.Get(Range(9'501, 500));
   REQUIRE(full.ok());
@@ -312,10 +316,12 @@ TEST_CASE("Users: FindBlockers names the candidates who blocked the user") {
   CHECK(response->blocker_ids().empty());
 
   request.set_user_id(0);
-  RequireError(f.client.FindBlockersBlocking(request), twirp::ErrorCode::kInvalidArgument, "user_id");
+  RequireError(f.client.FindBlockersBlocking(request), twirp::ErrorCode::kInvalidArgument,
+               "user_id");
 }
 
-TEST_CASE("Users: Authenticate maps a demo token to its user; a bad token is unauthenticated (§4.1)") {
+TEST_CASE(
+    "Users: Authenticate maps a demo token to its user; a bad token is unauthenticated (§4.1)") {
   SeededUsers f;
   for (const auto& demo : seed::kDemoUsers) {
     auto response = f.Authenticate(std::string(demo.token));

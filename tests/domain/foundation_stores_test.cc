@@ -141,7 +141,8 @@ TEST_CASE("likes store: data survives a reopen, and populate runs only for a new
   CHECK(*store->Like(3, 2) == false);
 }
 
-TEST_CASE("likes store: a failed populate leaves no database behind, so the next open starts over") {
+TEST_CASE(
+    "likes store: a failed populate leaves no database behind, so the next open starts over") {
   domain_test::TempDir dir;
   auto failing = [](LikesStore& store) -> twirp::Result<void> {
     REQUIRE(store.Like(1, 2).ok());
@@ -223,7 +224,8 @@ TEST_CASE("users store: profiles, blocks and sessions, persisted across reopen")
   {
     auto store = OpenOrFail<UsersStore>(dir.File("users.db"));
     for (std::int64_t id = 1; id <= 4; ++id) {
-      REQUIRE(store->PutUser({id, "u" + std::to_string(id), "User " + std::to_string(id), "a"}).ok());
+      REQUIRE(
+          store->PutUser({id, "u" + std::to_string(id), "User " + std::to_string(id), "a"}).ok());
     }
     REQUIRE(store->AddBlock(3, 1).ok());
     REQUIRE(store->AddBlock(3, 1).ok());  // idempotent

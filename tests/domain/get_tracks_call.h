@@ -15,7 +15,8 @@
 // the X-Degraded response header ("" without one).
 inline twirp::Result<vas::tracks::v1::GetTracksResponse> CallGetTracks(
     vas::tracks::v1::TracksClient& client, const std::vector<std::int64_t>& ids,
-    const vas::tracks::v1::Viewer& viewer, google::protobuf::FieldMask mask, std::string* degraded) {
+    const vas::tracks::v1::Viewer& viewer, google::protobuf::FieldMask mask,
+    std::string* degraded) {
   vas::tracks::v1::GetTracksRequest request;
   request.mutable_track_ids()->Assign(ids.begin(), ids.end());
   *request.mutable_viewer() = viewer;

@@ -95,7 +95,8 @@ struct App {
     return Send("GET", target, std::move(headers));
   }
   // The ids of the cards a feed request shows.
-  std::vector<std::int64_t> FeedIds(const std::string& ids, std::vector<std::string> headers = {}) const {
+  std::vector<std::int64_t> FeedIds(const std::string& ids,
+                                    std::vector<std::string> headers = {}) const {
     const HttpResponse response = Get("/mobile/v1/tracks?ids=" + ids, std::move(headers));
     REQUIRE(response.status == 200);
     std::vector<std::int64_t> out;
@@ -133,7 +134,8 @@ class CallCounts {
         const auto service_end = line.find('"', 37);
         const std::string service = line.substr(37, service_end - 37);
         const auto method_start = line.find("method=\"") + 8;
-        const std::string method = line.substr(method_start, line.find('"', method_start) - method_start);
+        const std::string method =
+            line.substr(method_start, line.find('"', method_start) - method_start);
         counts[{service, method}] += std::stoull(line.substr(line.rfind(' ') + 1));
       }
     }
@@ -157,7 +159,8 @@ class CallCounts {
   std::vector<std::uint16_t> ports_;
 };
 
-std::uint64_t Of(const CallCounts::Counts& counts, std::string_view service, std::string_view method) {
+std::uint64_t Of(const CallCounts::Counts& counts, std::string_view service,
+                 std::string_view method) {
   const auto it = counts.find({std::string(service), std::string(method)});
   return it == counts.end() ? 0 : it->second;
 }
@@ -199,8 +202,9 @@ std::optional<pid_t> ChildPid(pid_t parent, const std::string& binary_name) {
 
 }  // namespace
 
-TEST_CASE("Feed cards fetch only what a card shows: Likes.CountLikes, Users.GetUsers, no viewer state",
-          "[domain]") {
+TEST_CASE(
+    "Feed cards fetch only what a card shows: Likes.CountLikes, Users.GetUsers, no viewer state",
+    "[domain]") {
   TempDir dir;
   ReferenceSystem system(dir.File("data"));
   const App app{system.port("mobile-bff")};
@@ -215,7 +219,8 @@ TEST_CASE("Feed cards fetch only what a card shows: Likes.CountLikes, Users.GetU
   for (const json& card : cards) {
     std::set<std::string> keys;
     for (const auto& [key, value] : card.items()) keys.insert(key);
-    CHECK(keys == std::set<std::string>{"id", "title", "artworkUrl", "artistUsername", "likesCount"});
+    CHECK(keys ==
+          std::set<std::string>{"id", "title", "artworkUrl", "artistUsername", "likesCount"});
   }
   CHECK(cards[0].at("id") == seed::kPlainTrack);
   CHECK(cards[0].at("likesCount") == seed::kPlainTrackLikes);
@@ -260,7 +265,8 @@ TEST_CASE("Feed cards fetch only what a card shows: Likes.CountLikes, Users.GetU
   CHECK(system.Stop() == 0);
 }
 
-TEST_CASE("A title and artwork mask sent to the Tracks VAS calls neither Likes nor Users", "[domain]") {
+TEST_CASE("A title and artwork mask sent to the Tracks VAS calls neither Likes nor Users",
+          "[domain]") {
   // What a lighter card than the app's (which shows likes) costs: the mask alone
   // decides the fanout. Sent as a Twirp JSON client would, the mask in its proto3
   // JSON string form.
@@ -271,8 +277,9 @@ TEST_CASE("A title and artwork mask sent to the Tracks VAS calls neither Likes n
   auto counts = calls.During([&] {
     auto answered = RoundTrip(
         system.port("vas-tracks"),
-        BuildRequest("POST", "/twirp/vas.tracks.v1.Tracks/GetTracks", {"Content-Type: application/json"},
-                     R"({"track_ids":["1","5","6"],"field_mask":"tracks.id,tracks.title,tracks.artworkUrl"})"));
+        BuildRequest(
+            "POST", "/twirp/vas.tracks.v1.Tracks/GetTracks", {"Content-Type: application/json"},
+            R"({"track_ids":["1","5","6"],"field_mask":"tracks.id,tracks.title,tracks.artworkUrl"})"));
     REQUIRE(answered);
     response = *answered;
   });
@@ -309,7 +316,8 @@ TEST_CASE("Access rules reach the app through the VAS: geoblock, private track, 
   CHECK(app.ScreenStatus(seed::kPrivateTrack, {kAlice}) == 200);
   CHECK(app.ScreenStatus(seed::kPrivateTrack, {kBob}) == 404);
   CHECK(app.ScreenStatus(seed::kPrivateTrack) == 404);
-  CHECK(app.Get("/mobile/v1/tracks/2?secret=" + seed::SecretToken(seed::kPrivateTrack), {kBob}).status == 200);
+  CHECK(app.Get("/mobile/v1/tracks/2?secret=" + seed::SecretToken(seed::kPrivateTrack), {kBob})
+            .status == 200);
   CHECK(app.FeedIds("1,2", {kBob}) == std::vector<std::int64_t>{1});
   CHECK(app.FeedIds("1,2", {kAlice}) == std::vector<std::int64_t>{1, 2});
 
@@ -328,8 +336,9 @@ TEST_CASE("Access rules reach the app through the VAS: geoblock, private track, 
   CHECK(system.Stop() == 0);
 }
 
-TEST_CASE("The BFF reads the Bearer scheme and X-Country in any ASCII case, a byte over 127 as no letter",
-          "[domain]") {
+TEST_CASE(
+    "The BFF reads the Bearer scheme and X-Country in any ASCII case, a byte over 127 as no letter",
+    "[domain]") {
   TempDir dir;
   ReferenceSystem system(dir.File("data"));
   const App app{system.port("mobile-bff")};
@@ -338,8 +347,9 @@ TEST_CASE("The BFF reads the Bearer scheme and X-Country in any ASCII case, a by
   // Track 2 is alice's private track: 200 only when her token was read.
   CHECK(app.ScreenStatus(seed::kPrivateTrack, {"Authorization: bEARER " + alice_token}) == 200);
   // "B\xC9ARER" (an E with an accent in Latin-1) is not the scheme.
-  const HttpResponse not_bearer =
-      app.Get("/mobile/v1/tracks/2", {"Authorization: B\xC9" "ARER " + alice_token});
+  const HttpResponse not_bearer = app.Get("/mobile/v1/tracks/2", {"Authorization: B\xC9"
+                                                                  "ARER " +
+                                                                  alice_token});
   CHECK(not_bearer.status == 401);
   CHECK(json::parse(not_bearer.body).at("error").at("code") == "unauthenticated");
 
@@ -391,7 +401,8 @@ TEST_CASE("Likes survive a restart of the system on the same data dir", "[domain
     CHECK(likes_count(app, seed::kNotDownloadableTrack).at("likesCount") == 0);
     REQUIRE(app.Send("POST", "/mobile/v1/tracks/5/like", {kBob}).status == 200);
     // Liking again changes nothing.
-    CHECK(json::parse(app.Send("POST", "/mobile/v1/tracks/5/like", {kBob}).body).at("changed") == false);
+    CHECK(json::parse(app.Send("POST", "/mobile/v1/tracks/5/like", {kBob}).body).at("changed") ==
+          false);
     CHECK(system.Stop() == 0);
   }
   ReferenceSystem system(dir.File("data"));
@@ -413,17 +424,22 @@ TEST_CASE("With Likes down the feed renders without counts and a like is 503", "
   TempDir dir;
   const std::string data = dir.File("data");
   const auto foundation = [&](const char* binary) {
-    return std::vector<std::string>{binary, "--listen", "127.0.0.1:0", "--data-dir", data, "--seed"};
+    return std::vector<std::string>{binary,       "--listen", "127.0.0.1:0",
+                                    "--data-dir", data,       "--seed"};
   };
   ChildProcess users(foundation(FOUNDATION_USERS_BIN));
   ChildProcess tracks(foundation(FOUNDATION_TRACKS_BIN));
   ChildProcess likes(foundation(FOUNDATION_LIKES_BIN));
   const std::string url = "http://127.0.0.1:";
-  const std::string users_url = url + std::to_string(ReadPorts(users, "foundation-users").at("foundation-users"));
-  const std::string tracks_url = url + std::to_string(ReadPorts(tracks, "foundation-tracks").at("foundation-tracks"));
-  const std::string likes_url = url + std::to_string(ReadPorts(likes, "foundation-likes").at("foundation-likes"));
+  const std::string users_url =
+      url + std::to_string(ReadPorts(users, "foundation-users").at("foundation-users"));
+  const std::string tracks_url =
+      url + std::to_string(ReadPorts(tracks, "foundation-tracks").at("foundation-tracks"));
+  const std::string likes_url =
+      url + std::to_string(ReadPorts(likes, "foundation-likes").at("foundation-likes"));
   ChildProcess vas({VAS_TRACKS_BIN, "--listen", "127.0.0.1:0", "--track-metadata-url", tracks_url,
-                    "--likes-url", likes_url, "--users-url", users_url, "--upstream-timeout-ms", "3000"});
+                    "--likes-url", likes_url, "--users-url", users_url, "--upstream-timeout-ms",
+                    "3000"});
   const std::string vas_url = url + std::to_string(ReadPorts(vas, "vas-tracks").at("vas-tracks"));
   ChildProcess bff({MOBILE_BFF_BIN, "--listen", "127.0.0.1:0", "--tracks-url", vas_url,
                     "--users-url", users_url});

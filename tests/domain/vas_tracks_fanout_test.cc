@@ -266,8 +266,8 @@ class System {
                                   std::move(upstreams).value(), capacity));
     REQUIRE_FALSE(vas_->Listen("127.0.0.1", 0));
     vas_->Start();
-    auto client = twirp::Client::Create("http://127.0.0.1:" + std::to_string(vas_->port()),
-                                        client_options);
+    auto client =
+        twirp::Client::Create("http://127.0.0.1:" + std::to_string(vas_->port()), client_options);
     REQUIRE(client.ok());
     client_ = std::make_unique<v1::TracksClient>(std::move(client).value());
   }
@@ -341,7 +341,8 @@ google::protobuf::RepeatedPtrField<tracks_v1::Track> Records(
 
 // --- the index on its own -----------------------------------------------------------
 
-TEST_CASE("ArtistIndex: the artists of the tracks it knows, each once, in order of first appearance") {
+TEST_CASE(
+    "ArtistIndex: the artists of the tracks it knows, each once, in order of first appearance") {
   vas::tracks::ArtistIndex index(10);
   const Ids asked{1, 2, 3, 4};
   index.Learn(asked, Records({{1, 100}, {2, 200}, {3, 100}, {4, 300}}));
@@ -349,7 +350,8 @@ TEST_CASE("ArtistIndex: the artists of the tracks it knows, each once, in order 
   CHECK(index.KnownArtists(Ids{9}).empty());
 }
 
-TEST_CASE("ArtistIndex: a changed artist replaces the old one; ids TrackMetadata left out are forgotten") {
+TEST_CASE(
+    "ArtistIndex: a changed artist replaces the old one; ids TrackMetadata left out are forgotten") {
   vas::tracks::ArtistIndex index(10);
   index.Learn(Ids{1, 2}, Records({{1, 100}, {2, 200}}));
   index.Learn(Ids{1, 2}, Records({{1, 111}}));  // 2 deleted, 1 moved to another artist
@@ -377,7 +379,8 @@ TEST_CASE("ArtistIndex stays within its capacity, however many tracks it learns"
   CHECK(one.size() == 1);
 }
 
-TEST_CASE("ArtistIndex evicts the tracks not asked for since the last turnover before one that was") {
+TEST_CASE(
+    "ArtistIndex evicts the tracks not asked for since the last turnover before one that was") {
   vas::tracks::ArtistIndex index(4);
   index.Learn(Ids{1, 2, 3, 4}, Records({{1, 101}, {2, 102}, {3, 103}, {4, 104}}));
   // Full: track 5 turns the generations over and evicts one of 1-4.
@@ -408,7 +411,8 @@ TEST_CASE("ArtistIndex of capacity 0 learns nothing and knows nothing") {
 
 // --- GetTracks over loopback ------------------------------------------------------------
 
-TEST_CASE("GetTracks, cold index: the Likes calls start with TrackMetadata, the artist calls follow its answer") {
+TEST_CASE(
+    "GetTracks, cold index: the Likes calls start with TrackMetadata, the artist calls follow its answer") {
   System system;
   Foundation& foundation = system.foundation();
   SeedThreeTracks(foundation);
@@ -432,7 +436,8 @@ TEST_CASE("GetTracks, cold index: the Likes calls start with TrackMetadata, the 
   CHECK(blockers[0].ids == Ids{100, 101, 102});
 }
 
-TEST_CASE("GetTracks, warm index: GetUsers, FindBlockers and the Likes calls are all in flight before TrackMetadata answers") {
+TEST_CASE(
+    "GetTracks, warm index: GetUsers, FindBlockers and the Likes calls are all in flight before TrackMetadata answers") {
   System system;
   Foundation& foundation = system.foundation();
   SeedThreeTracks(foundation);
@@ -455,7 +460,8 @@ TEST_CASE("GetTracks, warm index: GetUsers, FindBlockers and the Likes calls are
   CHECK(AsSet(foundation.Calls("FindBlockers").at(0).ids) == std::set<std::int64_t>{100, 101, 102});
 }
 
-TEST_CASE("GetTracks, stale index entry: the records' artist is shown and its block applies, after one follow-up call") {
+TEST_CASE(
+    "GetTracks, stale index entry: the records' artist is shown and its block applies, after one follow-up call") {
   System system;
   Foundation& foundation = system.foundation();
   SeedThreeTracks(foundation);
@@ -497,7 +503,8 @@ TEST_CASE("GetTracks, stale index entry: the records' artist is shown and its bl
   CHECK(AsSet(foundation.Calls("GetUsers").at(0).ids) == std::set<std::int64_t>{102, 103, 104});
 }
 
-TEST_CASE("GetTracks, artist index off (capacity 0): the artist calls wait for TrackMetadata's answer on every request") {
+TEST_CASE(
+    "GetTracks, artist index off (capacity 0): the artist calls wait for TrackMetadata's answer on every request") {
   System system(0);
   Foundation& foundation = system.foundation();
   SeedThreeTracks(foundation);
@@ -519,7 +526,8 @@ TEST_CASE("GetTracks, artist index off (capacity 0): the artist calls wait for T
   CHECK(blockers[0].after_records);
 }
 
-TEST_CASE("GetTracks, an index smaller than the request: the tracks it has forgotten cost one follow-up call") {
+TEST_CASE(
+    "GetTracks, an index smaller than the request: the tracks it has forgotten cost one follow-up call") {
   System system(2);
   Foundation& foundation = system.foundation();
   for (std::int64_t track = 10; track < 14; ++track) foundation.SetTrack(track, track * 10);
@@ -542,17 +550,18 @@ TEST_CASE("GetTracks, an index smaller than the request: the tracks it has forgo
   CHECK(asked_about == std::set<std::int64_t>{100, 110, 120, 130});
 }
 
-TEST_CASE("GetTracks, warm index: the mask still decides the upstream methods (card: no Likes; title and artwork: TrackMetadata only)") {
+TEST_CASE(
+    "GetTracks, warm index: the mask still decides the upstream methods (card: no Likes; title and artwork: TrackMetadata only)") {
   System system;
   Foundation& foundation = system.foundation();
   SeedThreeTracks(foundation);
   REQUIRE(system.Get({10, 11, 12}, SignedIn()).ok());
 
   foundation.ResetCalls();
-  auto card = system.Get({10, 11, 12}, SignedIn(),
-                         twirp::MakeFieldMask({kPaths.tracks().id(), kPaths.tracks().title(),
-                                               kPaths.tracks().artwork_url(),
-                                               kPaths.tracks().artist().username()}));
+  auto card = system.Get(
+      {10, 11, 12}, SignedIn(),
+      twirp::MakeFieldMask({kPaths.tracks().id(), kPaths.tracks().title(),
+                            kPaths.tracks().artwork_url(), kPaths.tracks().artist().username()}));
   REQUIRE(card.ok());
   CHECK(TrackIds(*card) == Ids{10, 12});
   CHECK(foundation.LikesCalls() == 0);
@@ -571,7 +580,8 @@ TEST_CASE("GetTracks, warm index: the mask still decides the upstream methods (c
   CHECK(foundation.LikesCalls() == 0);
 }
 
-TEST_CASE("GetTracks, warm index: a failed speculative FindBlockers fails the request, a failed GetUsers degrades it") {
+TEST_CASE(
+    "GetTracks, warm index: a failed speculative FindBlockers fails the request, a failed GetUsers degrades it") {
   System system;
   Foundation& foundation = system.foundation();
   SeedThreeTracks(foundation);

@@ -62,11 +62,12 @@ std::string HttpGet(std::uint16_t port, const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("vas-tracks serves the aggregate from the foundation executables, /metrics, exits 0 on SIGTERM") {
+TEST_CASE(
+    "vas-tracks serves the aggregate from the foundation executables, /metrics, exits 0 on SIGTERM") {
   TempDir dir;
   const auto foundation = [&](const char* binary) {
-    return std::vector<std::string>{binary, "--listen", "127.0.0.1:0", "--data-dir",
-                                    dir.File("data"), "--seed", "--worker-threads", "1"};
+    return std::vector<std::string>{binary,           "--listen", "127.0.0.1:0",      "--data-dir",
+                                    dir.File("data"), "--seed",   "--worker-threads", "1"};
   };
   ChildProcess tracks(foundation(FOUNDATION_TRACKS_BIN));
   ChildProcess likes(foundation(FOUNDATION_LIKES_BIN));

@@ -135,8 +135,8 @@ class System {
                        std::make_shared<vas::tracks::TracksService>(std::move(upstreams).value()));
     REQUIRE_FALSE(vas_->Listen("127.0.0.1", 0));
     vas_->Start();
-    auto client = twirp::Client::Create(
-        "http://127.0.0.1:" + std::to_string(vas_->port()), client_options);
+    auto client =
+        twirp::Client::Create("http://127.0.0.1:" + std::to_string(vas_->port()), client_options);
     REQUIRE(client.ok());
     client_ = std::make_unique<v1::TracksClient>(std::move(client).value());
   }
@@ -226,10 +226,10 @@ void RequireError(const twirp::Result<T>& result, twirp::ErrorCode code) {
 // --- the fanout plan, without a network ---------------------------------------
 
 TEST_CASE("fanout plan: a card mask for an anonymous viewer needs Users.GetUsers only") {
-  const auto plan = vas::tracks::PlanFanout(
-      ParseMask({kPaths.tracks().title(), kPaths.tracks().artwork_url(),
-                 kPaths.tracks().artist().username()}),
-      Anonymous());
+  const auto plan =
+      vas::tracks::PlanFanout(ParseMask({kPaths.tracks().title(), kPaths.tracks().artwork_url(),
+                                         kPaths.tracks().artist().username()}),
+                              Anonymous());
   CHECK(plan == vas::tracks::FanoutPlan{.artists = true});
 }
 
@@ -253,7 +253,8 @@ TEST_CASE("fanout plan: everything for a signed-in viewer needs every upstream c
 
 // --- GetTracks over loopback ------------------------------------------------------
 
-TEST_CASE("GetTracks: a card mask for an anonymous viewer calls TrackMetadata and Users.GetUsers once each") {
+TEST_CASE(
+    "GetTracks: a card mask for an anonymous viewer calls TrackMetadata and Users.GetUsers once each") {
   System system;
   auto response = system.Get({1, 2, 3, 4, 5}, Anonymous(), CardMask());
   REQUIRE(response.ok());
@@ -287,7 +288,8 @@ TEST_CASE("GetTracks: title and artwork_url for an anonymous viewer call TrackMe
   CHECK(system.LikesCalls() == 0);
 }
 
-TEST_CASE("GetTracks: the full aggregate for a signed-in viewer calls each upstream method once, in request order") {
+TEST_CASE(
+    "GetTracks: the full aggregate for a signed-in viewer calls each upstream method once, in request order") {
   System system;
   Ids asked;
   for (std::int64_t id = 40; id >= 1; --id) asked.push_back(id);
@@ -437,8 +439,7 @@ TEST_CASE("commands need a signed-in viewer: unauthenticated before any upstream
   System system;
   RequireError(system.Like(seed::kPlainTrack, Anonymous()), twirp::ErrorCode::kUnauthenticated);
   RequireError(system.Unlike(seed::kPlainTrack, Anonymous()), twirp::ErrorCode::kUnauthenticated);
-  RequireError(system.Download(seed::kPlainTrack, Anonymous()),
-               twirp::ErrorCode::kUnauthenticated);
+  RequireError(system.Download(seed::kPlainTrack, Anonymous()), twirp::ErrorCode::kUnauthenticated);
   CHECK(Calls(system.track_metadata(), kTrackMetadata, "GetTracks") == 0);
   CHECK(system.LikesCalls() == 0);
 }
@@ -457,7 +458,8 @@ TEST_CASE("commands: the artist may act on their own private track, token holder
   CHECK(Calls(system.users(), kUsers, "FindBlockers") == 1);
 }
 
-TEST_CASE("DownloadTrack: a URL for a downloadable track, permission_denied for another visible one") {
+TEST_CASE(
+    "DownloadTrack: a URL for a downloadable track, permission_denied for another visible one") {
   System system;
   const v1::Viewer carol = SignedIn(3);
   auto download = system.Download(seed::kPlainTrack, carol);
@@ -473,7 +475,8 @@ TEST_CASE("DownloadTrack: a URL for a downloadable track, permission_denied for 
 
 // --- upstream failures ------------------------------------------------------------
 
-TEST_CASE("Likes down: GetTracks answers without stats and viewer_state, X-Degraded: likes; LikeTrack is unavailable") {
+TEST_CASE(
+    "Likes down: GetTracks answers without stats and viewer_state, X-Degraded: likes; LikeTrack is unavailable") {
   System system;
   system.likes_service().Stop();
 
@@ -498,7 +501,8 @@ TEST_CASE("Likes down: GetTracks answers without stats and viewer_state, X-Degra
   CHECK(like.error().meta("upstream") == "likes");
 }
 
-TEST_CASE("Users down: the block rule cannot be checked, so signed-in reads and commands are unavailable") {
+TEST_CASE(
+    "Users down: the block rule cannot be checked, so signed-in reads and commands are unavailable") {
   System system;
   system.users_service().Stop();
 

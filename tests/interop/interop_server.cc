@@ -24,9 +24,9 @@
 
 namespace {
 
+using twirpcpp::interop::v1::Sample;
 using twitch::twirp::example::Hat;
 using twitch::twirp::example::Size;
-using twirpcpp::interop::v1::Sample;
 
 constexpr std::string_view kColors[] = {"white", "black", "brown", "red", "blue", "green"};
 constexpr std::string_view kNames[] = {"bowler", "baseball cap", "top hat", "derby", "fedora"};
@@ -59,8 +59,12 @@ class ScriptedHaberdasher final : public twitch::twirp::example::HaberdasherBloc
 
 class EchoInterop final : public twirpcpp::interop::v1::InteropV1Blocking {
  public:
-  twirp::Result<Sample> EchoSample(twirp::Context&, const Sample& sample) override { return sample; }
-  twirp::Result<Sample> MakeHat_V1(twirp::Context&, const Sample& sample) override { return sample; }
+  twirp::Result<Sample> EchoSample(twirp::Context&, const Sample& sample) override {
+    return sample;
+  }
+  twirp::Result<Sample> MakeHat_V1(twirp::Context&, const Sample& sample) override {
+    return sample;
+  }
 };
 
 }  // namespace

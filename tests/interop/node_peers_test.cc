@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "haberdasher.twirp.h"
@@ -25,10 +25,11 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 const std::vector<std::string> kCodes = {
-    "canceled", "unknown", "invalid_argument", "malformed", "deadline_exceeded",
-    "not_found", "bad_route", "already_exists", "permission_denied", "unauthenticated",
-    "resource_exhausted", "failed_precondition", "aborted", "out_of_range",
-    "unimplemented", "internal", "unavailable", "data_loss",
+    "canceled",          "unknown",         "invalid_argument",   "malformed",
+    "deadline_exceeded", "not_found",       "bad_route",          "already_exists",
+    "permission_denied", "unauthenticated", "resource_exhausted", "failed_precondition",
+    "aborted",           "out_of_range",    "unimplemented",      "internal",
+    "unavailable",       "data_loss",
 };
 constexpr int kErrorBase = 200;
 constexpr int kRawBase = 300;
@@ -46,17 +47,20 @@ json HatJson(int inches) {
 json Ok(const json& result) { return {{"ok", true}, {"result", result}}; }
 
 json TwirpError(const std::string& code, const std::string& msg, json meta) {
-  return {{"ok", false}, {"kind", "twirp"}, {"code", code}, {"msg", msg}, {"meta", std::move(meta)}};
+  return {
+      {"ok", false}, {"kind", "twirp"}, {"code", code}, {"msg", msg}, {"meta", std::move(meta)}};
 }
 
 json ScriptedError(int inches) {
   const std::string& code = kCodes.at(static_cast<std::size_t>(inches - kErrorBase));
-  return TwirpError(code, "scripted " + code, {{"inches", std::to_string(inches)}, {"note", kTrickyMeta}});
+  return TwirpError(code, "scripted " + code,
+                    {{"inches", std::to_string(inches)}, {"note", kTrickyMeta}});
 }
 
 // The JSON the TypeScript clients print for Interop_v1's samples (proto names,
 // defaults emitted): 64-bit integers as strings, enum names, base64 bytes.
-const json kFullSampleJson = json::parse(R"({"display_name":"Zo\u00eb <&>","big_count":"9007199254740993",
+const json kFullSampleJson =
+    json::parse(R"({"display_name":"Zo\u00eb <&>","big_count":"9007199254740993",
   "shade":"SHADE_LIGHT","tags":["a","b"],"blob":"AAEC+v8=","flag":true,
   "inner":{"id":"18446744073709551615"},"counts":{"x":1,"y":-2}})");
 const json kEmptySampleJson = json::parse(R"({"display_name":"","big_count":"0",
@@ -81,7 +85,8 @@ twirpcpp::interop::v1::Sample FullSample() {
 // Haberdasher calls every run exercises: hats, the all-default hat, every code.
 std::vector<std::string> ScriptedHatCalls() {
   std::vector<std::string> calls = {"hat:1", "hat:7", "hat:99", "hat:100"};
-  for (int i = 0; i < static_cast<int>(kCodes.size()); ++i) calls.push_back("hat:" + std::to_string(kErrorBase + i));
+  for (int i = 0; i < static_cast<int>(kCodes.size()); ++i)
+    calls.push_back("hat:" + std::to_string(kErrorBase + i));
   return calls;
 }
 
@@ -92,7 +97,9 @@ json ExpectedForHatCall(const std::string& call) {
 
 // --- processes ----------------------------------------------------------------
 
-std::string NodeDist(const std::string& script) { return std::string(TWIRPCPP_NODE_DIST) + "/" + script; }
+std::string NodeDist(const std::string& script) {
+  return std::string(TWIRPCPP_NODE_DIST) + "/" + script;
+}
 
 // A server child process that prints {"port":N} first and stops at stdin EOF.
 // Its stderr is the test's, and so in ctest's output.
@@ -120,11 +127,11 @@ PeerServer StartTwirpTsServer() { return PeerServer({TWIRPCPP_NODE, NodeDist("se
 PeerServer StartOurServer() { return PeerServer({TWIRPCPP_INTEROP_SERVER}); }
 
 // Runs node/src/client.ts; returns its output line for each call, by call.
-std::map<std::string, json> RunTsClient(const std::string& peer, const std::string& base, bool use_json,
-                                        const std::vector<std::string>& calls,
+std::map<std::string, json> RunTsClient(const std::string& peer, const std::string& base,
+                                        bool use_json, const std::vector<std::string>& calls,
                                         const std::vector<std::string>& flags = {}) {
-  std::vector<std::string> argv = {TWIRPCPP_NODE, NodeDist("client.js"), "--peer", peer, "--base", base,
-                                   "--timeout-ms", "5000"};
+  std::vector<std::string> argv = {TWIRPCPP_NODE, NodeDist("client.js"), "--peer", peer, "--base",
+                                   base,          "--timeout-ms",        "5000"};
   if (use_json) argv.push_back("--json");
   argv.insert(argv.end(), flags.begin(), flags.end());
   argv.insert(argv.end(), calls.begin(), calls.end());
@@ -146,7 +153,8 @@ std::map<std::string, json> RunTsClient(const std::string& peer, const std::stri
   return results;
 }
 
-void CheckCall(const std::map<std::string, json>& results, const std::string& call, const json& expected) {
+void CheckCall(const std::map<std::string, json>& results, const std::string& call,
+               const json& expected) {
   INFO("call " << call);
   CHECK(results.at(call) == expected);
 }
@@ -193,7 +201,8 @@ json Describe(const twirp::Result<twitch::twirp::example::Hat>& hat) {
   return Ok(json::parse(text));
 }
 
-std::shared_ptr<twirp::Client> OurClient(const std::string& root, bool use_json, bool literal_urls = false) {
+std::shared_ptr<twirp::Client> OurClient(const std::string& root, bool use_json,
+                                         bool literal_urls = false) {
   twirp::ClientOptions options;
   options.encoding = use_json ? twirp::Encoding::kJson : twirp::Encoding::kProtobuf;
   options.literal_urls = literal_urls;
@@ -202,49 +211,59 @@ std::shared_ptr<twirp::Client> OurClient(const std::string& root, bool use_json,
   return *client;
 }
 
-twirp::Result<twitch::twirp::example::Hat> MakeHat(twitch::twirp::example::HaberdasherClient& client, int inches) {
+twirp::Result<twitch::twirp::example::Hat> MakeHat(
+    twitch::twirp::example::HaberdasherClient& client, int inches) {
   twitch::twirp::example::Size size;
   size.set_inches(inches);
   return client.MakeHatBlocking(size, twirp::CallOptions{}.WithTimeout(10s));
 }
 
-json Intermediary(const std::string& code, int status, const std::string& reason, const std::string& body) {
-  return TwirpError(code, "Error from intermediary with HTTP status code " + std::to_string(status) + " \"" +
-                              reason + "\"",
-                    {{"http_error_from_intermediary", "true"}, {"status_code", std::to_string(status)}, {"body", body}});
+json Intermediary(const std::string& code, int status, const std::string& reason,
+                  const std::string& body) {
+  return TwirpError(code,
+                    "Error from intermediary with HTTP status code " + std::to_string(status) +
+                        " \"" + reason + "\"",
+                    {{"http_error_from_intermediary", "true"},
+                     {"status_code", std::to_string(status)},
+                     {"body", body}});
 }
 
 }  // namespace
 
-TEST_CASE("§9.1-9.7 twirp-ts NodeHttpRPC clients get hats, samples and every error code with msg and meta from our server",
-          "[interop]") {
+TEST_CASE(
+    "§9.1-9.7 twirp-ts NodeHttpRPC clients get hats, samples and every error code with msg and meta from our server",
+    "[interop]") {
   CheckTsClientAgainstOurServer("twirp-ts-node");
 }
 
-TEST_CASE("§9.1-9.7 twirp-ts FetchRPC clients get hats, samples and every error code with msg and meta from our server",
-          "[interop]") {
+TEST_CASE(
+    "§9.1-9.7 twirp-ts FetchRPC clients get hats, samples and every error code with msg and meta from our server",
+    "[interop]") {
   CheckTsClientAgainstOurServer("twirp-ts-fetch");
 }
 
-TEST_CASE("§9.14-9.20 protobuf-ts TwirpFetchTransport gets hats, samples and every error code from our server "
-          "but its MakeHatV1 spelling is bad_route (§9.16)",
-          "[interop]") {
+TEST_CASE(
+    "§9.14-9.20 protobuf-ts TwirpFetchTransport gets hats, samples and every error code from our server "
+    "but its MakeHatV1 spelling is bad_route (§9.16)",
+    "[interop]") {
   CheckTsClientAgainstOurServer("protobuf-ts");
 }
 
-TEST_CASE("§9.15 protobuf-ts with useProtoMethodName reaches MakeHat_V1 on our server", "[interop]") {
+TEST_CASE("§9.15 protobuf-ts with useProtoMethodName reaches MakeHat_V1 on our server",
+          "[interop]") {
   PeerServer server = StartOurServer();
   for (const bool use_json : {false, true}) {
     INFO((use_json ? "JSON" : "protobuf"));
-    const auto results = RunTsClient("protobuf-ts", server.root() + "/twirp", use_json, {"v1:full", "echo:full"},
-                                     {"--proto-method-names"});
+    const auto results = RunTsClient("protobuf-ts", server.root() + "/twirp", use_json,
+                                     {"v1:full", "echo:full"}, {"--proto-method-names"});
     CheckCall(results, "v1:full", Ok(kFullSampleJson));
     CheckCall(results, "echo:full", Ok(kFullSampleJson));
   }
 }
 
-TEST_CASE("§9.9-9.13 our client gets hats and every error code with msg and meta from a twirp-ts server",
-          "[interop]") {
+TEST_CASE(
+    "§9.9-9.13 our client gets hats and every error code with msg and meta from a twirp-ts server",
+    "[interop]") {
   PeerServer server = StartTwirpTsServer();
   for (const bool use_json : {false, true}) {
     INFO((use_json ? "JSON" : "protobuf") << " twirpcpp client -> twirp-ts server");
@@ -256,13 +275,17 @@ TEST_CASE("§9.9-9.13 our client gets hats and every error code with msg and met
   }
 }
 
-TEST_CASE("§6.5-6.11 our client reads a twirp-ts server's non-Twirp error answers as Go's client does",
-          "[interop]") {
+TEST_CASE(
+    "§6.5-6.11 our client reads a twirp-ts server's non-Twirp error answers as Go's client does",
+    "[interop]") {
   PeerServer server = StartTwirpTsServer();
   // Indexed as kRawAnswers in node/src/script.ts.
   const std::vector<json> expected = {
-      TwirpError("internal", "unexpected HTTP status code 302 \"Found\" received, Location=\"/elsewhere\"",
-                 {{"http_error_from_intermediary", "true"}, {"status_code", "302"}, {"location", "/elsewhere"}}),
+      TwirpError("internal",
+                 "unexpected HTTP status code 302 \"Found\" received, Location=\"/elsewhere\"",
+                 {{"http_error_from_intermediary", "true"},
+                  {"status_code", "302"},
+                  {"location", "/elsewhere"}}),
       Intermediary("internal", 400, "Bad Request", "garbage"),
       Intermediary("unauthenticated", 401, "Unauthorized", "<html>401</html>"),
       Intermediary("permission_denied", 403, "Forbidden", "<html>403</html>"),
@@ -275,8 +298,10 @@ TEST_CASE("§6.5-6.11 our client reads a twirp-ts server's non-Twirp error answe
       TwirpError("not_found", "the body wins", {{"k", "v"}}),
       TwirpError("internal", "invalid type returned from server error response: bogus",
                  {{"body", R"({"code":"bogus","msg":"x"})"}}),
-      Intermediary("unknown", 500, "Internal Server Error", R"({"code":"internal","msg":"x","extra":1})"),
-      Intermediary("unavailable", 503, "Service Unavailable", R"({"code":"unavailable","msg":"x","meta":{"n":1}})"),
+      Intermediary("unknown", 500, "Internal Server Error",
+                   R"({"code":"internal","msg":"x","extra":1})"),
+      Intermediary("unavailable", 503, "Service Unavailable",
+                   R"({"code":"unavailable","msg":"x","meta":{"n":1}})"),
       Intermediary("bad_route", 404, "Not Found", R"({"code":"","msg":"x"})"),
   };
   for (const bool use_json : {false, true}) {
@@ -288,9 +313,10 @@ TEST_CASE("§6.5-6.11 our client reads a twirp-ts server's non-Twirp error answe
   }
 }
 
-TEST_CASE("§1.10 §9.9 our client's CamelCase URL is bad_route on a twirp-ts server and with literal_urls the sample "
-          "round-trips (§3.6 §9.11)",
-          "[interop]") {
+TEST_CASE(
+    "§1.10 §9.9 our client's CamelCase URL is bad_route on a twirp-ts server and with literal_urls the sample "
+    "round-trips (§3.6 §9.11)",
+    "[interop]") {
   PeerServer server = StartTwirpTsServer();
   const auto sample = FullSample();
   for (const bool use_json : {false, true}) {
@@ -300,10 +326,11 @@ TEST_CASE("§1.10 §9.9 our client's CamelCase URL is bad_route on a twirp-ts se
       auto echoed = client.EchoSampleBlocking(sample, twirp::CallOptions{}.WithTimeout(10s));
       REQUIRE_FALSE(echoed.ok());
       const std::string path = "/twirp/twirpcpp.interop.v1.InteropV1/EchoSample";
-      CHECK(Describe(echoed.error()) ==
-            TwirpError("bad_route", "no handler for path " + path, {{"twirp_invalid_route", "POST " + path}}));
+      CHECK(Describe(echoed.error()) == TwirpError("bad_route", "no handler for path " + path,
+                                                   {{"twirp_invalid_route", "POST " + path}}));
     }
-    twirpcpp::interop::v1::InteropV1Client client(OurClient(server.root(), use_json, /*literal_urls=*/true));
+    twirpcpp::interop::v1::InteropV1Client client(
+        OurClient(server.root(), use_json, /*literal_urls=*/true));
     for (const auto& request : {sample, twirpcpp::interop::v1::Sample{}}) {
       auto echoed = client.EchoSampleBlocking(request, twirp::CallOptions{}.WithTimeout(10s));
       REQUIRE(echoed.ok());
@@ -316,14 +343,17 @@ TEST_CASE("§1.10 §9.9 our client's CamelCase URL is bad_route on a twirp-ts se
   }
 }
 
-TEST_CASE("harness: the TypeScript clients and the twirp-ts server agree on the script and a non-JSON error body "
-          "fails them as §9.8 and §9.20 say",
-          "[interop]") {
+TEST_CASE(
+    "harness: the TypeScript clients and the twirp-ts server agree on the script and a non-JSON error body "
+    "fails them as §9.8 and §9.20 say",
+    "[interop]") {
   PeerServer server = StartTwirpTsServer();
   const std::string base = server.root() + "/twirp";
   const std::string raw_502 = "hat:" + std::to_string(kRawBase + 7);
   const auto syntax_error = [](const std::string& kind) {
-    return json{{"ok", false}, {"kind", kind}, {"name", "SyntaxError"},
+    return json{{"ok", false},
+                {"kind", kind},
+                {"name", "SyntaxError"},
                 {"msg", "Unexpected token '<', \"<html>bad \"... is not valid JSON"}};
   };
   for (const std::string peer : {"twirp-ts-node", "twirp-ts-fetch", "protobuf-ts"}) {
@@ -332,20 +362,23 @@ TEST_CASE("harness: the TypeScript clients and the twirp-ts server agree on the 
       std::vector<std::string> calls = ScriptedHatCalls();
       calls.insert(calls.end(), {raw_502, "echo:full"});
       const auto results = RunTsClient(peer, base, use_json, calls);
-      for (const auto& call : ScriptedHatCalls()) CheckCall(results, call, ExpectedForHatCall(call));
+      for (const auto& call : ScriptedHatCalls())
+        CheckCall(results, call, ExpectedForHatCall(call));
       if (peer == "twirp-ts-node") {
         CheckCall(results, raw_502, syntax_error("uncaught"));
       } else if (peer == "twirp-ts-fetch") {
         CheckCall(results, raw_502, syntax_error("exception"));
       } else {
         CheckCall(results, raw_502,
-                  TwirpError("internal", "received HTTP 502, unable to read response body as json", json::object()));
+                  TwirpError("internal", "received HTTP 502, unable to read response body as json",
+                             json::object()));
       }
       if (peer == "protobuf-ts") {
         // twirp-ts routes literal method names only (§9.9); protobuf-ts sends CamelCase.
         const std::string path = "/twirp/twirpcpp.interop.v1.Interop_v1/EchoSample";
         CheckCall(results, "echo:full",
-                  TwirpError("bad_route", "no handler for path " + path, {{"twirp_invalid_route", "POST " + path}}));
+                  TwirpError("bad_route", "no handler for path " + path,
+                             {{"twirp_invalid_route", "POST " + path}}));
       } else {
         CheckCall(results, "echo:full", Ok(kFullSampleJson));
       }

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <catch2/catch.hpp>
 
 #include "raw_http_client.h"
 #include "twirpcpp/error.h"
@@ -31,8 +31,8 @@ masks::GetShelfResponse FullShelf() {
   response.mutable_shelf()->set_name("Science fiction");
   response.mutable_shelf()->mutable_location()->set_floor(2);
   response.mutable_shelf()->mutable_location()->set_room("B");
-  for (const auto& [title, author] : {std::pair{"Dune", "Frank Herbert"},
-                                      std::pair{"Solaris", "Stanislaw Lem"}}) {
+  for (const auto& [title, author] :
+       {std::pair{"Dune", "Frank Herbert"}, std::pair{"Solaris", "Stanislaw Lem"}}) {
     masks::Book* book = response.add_books();
     book->set_title(title);
     book->mutable_author()->set_name(author);
@@ -233,8 +233,9 @@ TEST_CASE("field mask: no mask (or an empty one) means the whole response") {
   CHECK(mask->covers_all());
 }
 
-TEST_CASE("§4.1 field mask: a path that names no field is invalid_argument, argument=fields, "
-          "and the handler is not called") {
+TEST_CASE(
+    "§4.1 field mask: a path that names no field is invalid_argument, argument=fields, "
+    "and the handler is not called") {
   Fixture fixture;
   masks::LibraryClient client = fixture.NewClient();
   masks::GetShelfRequest request;
@@ -267,8 +268,9 @@ TEST_CASE("field mask: a method without the option is neither validated nor trim
   CheckEqual(*result, FullShelf());
 }
 
-TEST_CASE("§3.1 field mask: the JSON client sends the mask in its string form and gets the "
-          "trimmed response") {
+TEST_CASE(
+    "§3.1 field mask: the JSON client sends the mask in its string form and gets the "
+    "trimmed response") {
   Fixture fixture;
   masks::LibraryClient client = fixture.NewClient(::twirp::Encoding::kJson);
   const masks::GetShelfResponsePaths r;
@@ -288,15 +290,16 @@ TEST_CASE("§3.1 field mask: the JSON client sends the mask in its string form a
   CHECK(mask->ToString() == "books.author.name,books.published_at,books.title");
 }
 
-TEST_CASE("§3.1 field mask: a raw JSON request with {\"fields\":\"a.b,c\"} is trimmed; a bad "
-          "path is invalid_argument") {
+TEST_CASE(
+    "§3.1 field mask: a raw JSON request with {\"fields\":\"a.b,c\"} is trimmed; a bad "
+    "path is invalid_argument") {
   Fixture fixture;
   const std::string target = "/twirp/twirpcpp.plugin.masks.v1.Library/GetShelf";
 
   auto ok = ::twirp::testing::RoundTrip(
-      fixture.port(),
-      ::twirp::testing::PostRequest(target, "application/json",
-                                    R"({"shelf_id":"sf","fields":"books.title,books.author.name"})"));
+      fixture.port(), ::twirp::testing::PostRequest(
+                          target, "application/json",
+                          R"({"shelf_id":"sf","fields":"books.title,books.author.name"})"));
   REQUIRE(ok.has_value());
   REQUIRE(ok->status == 200);
   masks::GetShelfResponse decoded;

@@ -77,7 +77,7 @@ TEST_CASE("a generated client calls a server through its in-process transport wi
   CHECK(maker->last_method == "MakeHat");
   // The server counted it like any request.
   CHECK(in_process.server.metrics().RequestCount("twitch.twirp.example.Haberdasher", "MakeHat",
-                                                "ok") == 1);
+                                                 "ok") == 1);
 }
 
 TEST_CASE("the in-process transport carries a handler's error code and msg and meta (§4.1)") {
@@ -129,7 +129,8 @@ TEST_CASE("the in-process transport answers unavailable before Start and after S
 
 // Run under ASan (scripts/test --sanitize), this fails with a use after scope
 // if a call kept a reference to its request or to the generated client.
-TEST_CASE("stored calls own their requests and are awaited after the requests and the generated client are gone") {
+TEST_CASE(
+    "stored calls own their requests and are awaited after the requests and the generated client are gone") {
   net::io_context io;
   InProcess in_process(io);
   example::RegisterHaberdasher(in_process.server, std::make_shared<HatMaker>());

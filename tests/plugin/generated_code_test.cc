@@ -26,14 +26,20 @@ namespace wkt = ::twirpcpp::plugin::wkt::v1;
 class NamesHandler final : public names::HaberdasherV1 {
  public:
   using Result = ::twirp::Awaitable<::twirp::Result<names::class_>>;
-  Result MakeHatV1(::twirp::Context&, const names::namespace_&) override { co_return names::class_(); }
-  Result MakeHat_V2(::twirp::Context&, const names::namespace_&) override { co_return names::class_(); }
+  Result MakeHatV1(::twirp::Context&, const names::namespace_&) override {
+    co_return names::class_();
+  }
+  Result MakeHat_V2(::twirp::Context&, const names::namespace_&) override {
+    co_return names::class_();
+  }
   Result Get2Fa(::twirp::Context&, const names::namespace_&) override { co_return names::class_(); }
   Result Delete(::twirp::Context&, const names::namespace_&) override { co_return names::class_(); }
   Result DeleteBlocking(::twirp::Context&, const names::namespace_&) override {
     co_return names::class_();
   }
-  Result XPrivate(::twirp::Context&, const names::namespace_&) override { co_return names::class_(); }
+  Result XPrivate(::twirp::Context&, const names::namespace_&) override {
+    co_return names::class_();
+  }
 };
 
 class LedgerHandler final : public names::LedgerBlocking {
@@ -71,15 +77,16 @@ static_assert(std::is_same_v<decltype(&names::HaberdasherV1Client::DeleteBlockin
                              ::twirp::Result<names::class_> (names::HaberdasherV1Client::*)(
                                  const names::namespace_&, ::twirp::CallOptions)>);
 // The coroutine form takes its request by value: the awaitable owns it.
-static_assert(std::is_same_v<decltype(&example::HaberdasherClient::MakeHat),
-                             ::twirp::Awaitable<::twirp::Result<example::Hat>> (
-                                 example::HaberdasherClient::*)(example::Size,
-                                                               ::twirp::CallOptions)>);
+static_assert(
+    std::is_same_v<decltype(&example::HaberdasherClient::MakeHat),
+                   ::twirp::Awaitable<::twirp::Result<example::Hat>> (
+                       example::HaberdasherClient::*)(example::Size, ::twirp::CallOptions)>);
 // Code that calls the service can take the interface, and a test a fake of it.
 static_assert(std::is_base_of_v<example::HaberdasherClientInterface, example::HaberdasherClient>);
 static_assert(std::is_abstract_v<example::HaberdasherClientInterface>);
 static_assert(std::has_virtual_destructor_v<example::HaberdasherClientInterface>);
-static_assert(std::is_constructible_v<example::HaberdasherClient, std::shared_ptr<::twirp::Client>>);
+static_assert(
+    std::is_constructible_v<example::HaberdasherClient, std::shared_ptr<::twirp::Client>>);
 static_assert(!std::is_convertible_v<std::shared_ptr<::twirp::Client>, example::HaberdasherClient>);
 
 // Both Register overloads exist and a derived handler picks its own without ambiguity.
@@ -113,7 +120,8 @@ TEST_CASE("§1.7 §1.9 §8.2 service and method constants are Go's CamelCase of 
   STATIC_REQUIRE(names::Ledger::kLedgerMethodName == "Ledger");
 }
 
-TEST_CASE("§1.1 §8.5 a service without a package has an empty package and prefix /twirp/<Service>/") {
+TEST_CASE(
+    "§1.1 §8.5 a service without a package has an empty package and prefix /twirp/<Service>/") {
   STATIC_REQUIRE(::Echo::kPackageName.empty());
   STATIC_REQUIRE(::Echo::kServiceName == "Echo");
   STATIC_REQUIRE(::Echo::kPathPrefix == "/twirp/Echo/");
@@ -124,9 +132,10 @@ TEST_CASE("several services of one file, with types from another package, each g
   STATIC_REQUIRE(multi::Users::kPathPrefix == "/twirp/twirpcpp.plugin.multi.v1.Users/");
   STATIC_REQUIRE(multi::Groups::kPathPrefix == "/twirp/twirpcpp.plugin.multi.v1.Groups/");
   STATIC_REQUIRE(multi::Empty::kPathPrefix == "/twirp/twirpcpp.plugin.multi.v1.Empty/");
-  STATIC_REQUIRE(std::is_same_v<decltype(&multi::UsersClient::GetUserBlocking),
-                                ::twirp::Result<multi::User> (multi::UsersClient::*)(
-                                    const ::twirpcpp::plugin::common::v1::Id&, ::twirp::CallOptions)>);
+  STATIC_REQUIRE(
+      std::is_same_v<decltype(&multi::UsersClient::GetUserBlocking),
+                     ::twirp::Result<multi::User> (multi::UsersClient::*)(
+                         const ::twirpcpp::plugin::common::v1::Id&, ::twirp::CallOptions)>);
 }
 
 TEST_CASE("§8.4 proto2 and proto3-optional files generate the usual API") {

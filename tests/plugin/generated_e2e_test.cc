@@ -61,7 +61,9 @@ class LedgerHandler final : public names::LedgerBlocking {
 
 class EchoHandler final : public ::EchoBlocking {
  public:
-  ::twirp::Result<::Phrase> Say(::twirp::Context&, const ::Phrase& request) override { return request; }
+  ::twirp::Result<::Phrase> Say(::twirp::Context&, const ::Phrase& request) override {
+    return request;
+  }
 };
 
 // A server on 127.0.0.1:0 with every service above, shut down with the test.
@@ -126,7 +128,8 @@ TEST_CASE("§1.7 §1.9 §1.10 the generated client reaches every generated route
   CheckEveryMethod(client);
 }
 
-TEST_CASE("§1.7 §1.10 with literal URLs the generated client reaches the same routes by proto names") {
+TEST_CASE(
+    "§1.7 §1.10 with literal URLs the generated client reaches the same routes by proto names") {
   Fixture fixture;
   ::twirp::ClientOptions options;
   options.literal_urls = true;

@@ -19,7 +19,8 @@ namespace twirp::testing {
 // A server that listens nowhere (start it once its services are registered),
 // and a twirp::Client on `io` that reaches it in process.
 struct InProcess {
-  explicit InProcess(boost::asio::io_context& io, ::twirp::Encoding encoding = ::twirp::Encoding::kProtobuf) {
+  explicit InProcess(boost::asio::io_context& io,
+                     ::twirp::Encoding encoding = ::twirp::Encoding::kProtobuf) {
     ::twirp::ClientOptions options;
     options.encoding = encoding;
     options.transport = server.InProcessTransport();

@@ -3,10 +3,10 @@
 #include <memory>
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/text_format.h>
+#include <catch2/catch.hpp>
 
 #include "generator.h"
 #include "names.h"
@@ -36,13 +36,29 @@ constexpr const char* kNamesFile = R"pb(
   }
   service {
     name: "Haberdasher_v1"
-    method { name: "MakeHat_v1" input_type: ".twirpcpp.plugin.names.v1.namespace" output_type: ".twirpcpp.plugin.names.v1.Outer.Inner" }
-    method { name: "delete" input_type: ".twirpcpp.plugin.names.v1.namespace" output_type: ".twirpcpp.plugin.names.v1.namespace" }
-    method { name: "DeleteBlocking" input_type: ".twirpcpp.plugin.names.v1.namespace" output_type: ".twirpcpp.plugin.names.v1.namespace" }
+    method {
+      name: "MakeHat_v1"
+      input_type: ".twirpcpp.plugin.names.v1.namespace"
+      output_type: ".twirpcpp.plugin.names.v1.Outer.Inner"
+    }
+    method {
+      name: "delete"
+      input_type: ".twirpcpp.plugin.names.v1.namespace"
+      output_type: ".twirpcpp.plugin.names.v1.namespace"
+    }
+    method {
+      name: "DeleteBlocking"
+      input_type: ".twirpcpp.plugin.names.v1.namespace"
+      output_type: ".twirpcpp.plugin.names.v1.namespace"
+    }
   }
   service {
     name: "Ledger"
-    method { name: "Ledger" input_type: ".twirpcpp.plugin.names.v1.namespace" output_type: ".twirpcpp.plugin.names.v1.namespace" }
+    method {
+      name: "Ledger"
+      input_type: ".twirpcpp.plugin.names.v1.namespace"
+      output_type: ".twirpcpp.plugin.names.v1.namespace"
+    }
   }
 )pb";
 
@@ -187,7 +203,8 @@ TEST_CASE("a package maps to nested namespaces as protoc's C++ output has them")
   CHECK(twirp::plugin::CppNamespace(file) == "twirpcpp::plugin::names::v1");
 }
 
-TEST_CASE("§1.7 §8.6 two methods with one CamelCase name are refused: routes could not tell them apart") {
+TEST_CASE(
+    "§1.7 §8.6 two methods with one CamelCase name are refused: routes could not tell them apart") {
   pb::DescriptorPool pool;
   const pb::FileDescriptor* file = BuildFile(pool, R"pb(
     name: "clash.proto"

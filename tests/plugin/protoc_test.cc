@@ -27,12 +27,12 @@ fs::path ScratchDir(const std::string& name) {
 
 ProtocRun RunProtoc(const std::string& proto, const fs::path& out_dir,
                     const std::string& parameters = "") {
-  const std::string out = parameters.empty() ? out_dir.string() : parameters + ":" + out_dir.string();
+  const std::string out =
+      parameters.empty() ? out_dir.string() : parameters + ":" + out_dir.string();
   const std::string command = std::string("'") + TWIRPCPP_TEST_PROTOC + "' -I'" +
-                              TWIRPCPP_TEST_PROTOS_DIR + "' -I'" +
-                              TWIRPCPP_TEST_OPTIONS_PROTO_DIR + "' --plugin=protoc-gen-twirpcpp='" +
-                              TWIRPCPP_TEST_PLUGIN + "' --twirpcpp_out='" + out + "' '" + proto +
-                              "' 2>&1";
+                              TWIRPCPP_TEST_PROTOS_DIR + "' -I'" + TWIRPCPP_TEST_OPTIONS_PROTO_DIR +
+                              "' --plugin=protoc-gen-twirpcpp='" + TWIRPCPP_TEST_PLUGIN +
+                              "' --twirpcpp_out='" + out + "' '" + proto + "' 2>&1";
   ProtocRun run;
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -45,7 +45,9 @@ ProtocRun RunProtoc(const std::string& proto, const fs::path& out_dir,
   return run;
 }
 
-bool IsEmptyDir(const fs::path& dir) { return fs::directory_iterator(dir) == fs::directory_iterator(); }
+bool IsEmptyDir(const fs::path& dir) {
+  return fs::directory_iterator(dir) == fs::directory_iterator();
+}
 
 }  // namespace
 

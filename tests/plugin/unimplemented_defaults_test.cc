@@ -24,8 +24,8 @@ class NothingImplementedBlocking final : public defaults::DraftsBlocking {};
 
 class WriteOnly final : public defaults::Drafts {
  public:
-  ::twirp::Awaitable<::twirp::Result<defaults::Draft>> Write(::twirp::Context&,
-                                                             const defaults::Draft& draft) override {
+  ::twirp::Awaitable<::twirp::Result<defaults::Draft>> Write(
+      ::twirp::Context&, const defaults::Draft& draft) override {
     co_return draft;
   }
 };
@@ -68,6 +68,7 @@ TEST_CASE("unimplemented_defaults: the blocking interface's defaults answer unim
   CheckAnswers(std::make_shared<NothingImplementedBlocking>(), /*write_implemented=*/false);
 }
 
-TEST_CASE("unimplemented_defaults: an overridden handler answers while the others stay unimplemented") {
+TEST_CASE(
+    "unimplemented_defaults: an overridden handler answers while the others stay unimplemented") {
   CheckAnswers(std::make_shared<WriteOnly>(), /*write_implemented=*/true);
 }

@@ -47,13 +47,16 @@ TEST_CASE("pool: 64 concurrent calls with max_connections 4 never open more than
   std::atomic<int> ok{0};
   EchoRequest request;
   for (int i = 0; i < 64; ++i) {
-    net::co_spawn(io, [&]() -> Awaitable<void> {
-      CallOptions call;
-      call.WithTimeout(20s);
-      auto result = co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod,
-                                                                          request, call);
-      if (result.ok()) ++ok;
-    }, net::detached);
+    net::co_spawn(
+        io,
+        [&]() -> Awaitable<void> {
+          CallOptions call;
+          call.WithTimeout(20s);
+          auto result = co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod,
+                                                                              request, call);
+          if (result.ok()) ++ok;
+        },
+        net::detached);
   }
   io.run();
   CHECK(ok == 64);
@@ -87,7 +90,8 @@ TEST_CASE("pool: a connection the server closed while idle is detected and repla
   CHECK(server.requests().size() == 2);
 }
 
-TEST_CASE("pool: a request on a stale pooled connection failing before any response byte is retried once on a fresh connection") {
+TEST_CASE(
+    "pool: a request on a stale pooled connection failing before any response byte is retried once on a fresh connection") {
   FakeHttpServer server([](const RecordedRequest&) {
     Reply reply = Pong();
     reply.then = Reply::Then::kCloseOnNextRequest;
@@ -104,7 +108,8 @@ TEST_CASE("pool: a request on a stale pooled connection failing before any respo
   CHECK(server.requests()[1].connection == 1);
 }
 
-TEST_CASE("pool: no retry after the request reached the server on a fresh connection (unavailable)") {
+TEST_CASE(
+    "pool: no retry after the request reached the server on a fresh connection (unavailable)") {
   FakeHttpServer server([](const RecordedRequest&) {
     Reply reply;  // read the request, answer nothing, close
     reply.then = Reply::Then::kClose;
@@ -130,7 +135,8 @@ TEST_CASE("pool: idle connections are closed after idle_timeout") {
   CHECK(server.connections_accepted() == 2);
 }
 
-TEST_CASE("(deliberate difference from §6.13) a refused connection is unavailable with meta cause") {
+TEST_CASE(
+    "(deliberate difference from §6.13) a refused connection is unavailable with meta cause") {
   std::uint16_t port;
   {
     net::io_context io;
@@ -153,7 +159,8 @@ TEST_CASE("(deliberate difference from §6.13) a DNS failure is unavailable") {
   CHECK_FALSE(result.error().meta("cause").empty());
 }
 
-TEST_CASE("(deliberate difference from §6.14) a passed deadline is deadline_exceeded, in time, not retried") {
+TEST_CASE(
+    "(deliberate difference from §6.14) a passed deadline is deadline_exceeded, in time, not retried") {
   FakeHttpServer server([](const RecordedRequest&) {
     Reply reply = Pong();
     reply.delay = 10s;
@@ -200,13 +207,20 @@ TEST_CASE("waiting for a free connection counts against the deadline") {
   net::io_context io;
   EchoRequest request;
   std::optional<Result<EchoResponse>> slow, queued;
-  net::co_spawn(io, [&]() -> Awaitable<void> {
-    slow = co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request, {});
-  }, net::detached);
-  net::co_spawn(io, [&]() -> Awaitable<void> {
-    queued = co_await detail::CallUnary<EchoRequest, EchoResponse>(
-        client, kEchoMethod, request, CallOptions().WithTimeout(100ms));
-  }, net::detached);
+  net::co_spawn(
+      io,
+      [&]() -> Awaitable<void> {
+        slow =
+            co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request, {});
+      },
+      net::detached);
+  net::co_spawn(
+      io,
+      [&]() -> Awaitable<void> {
+        queued = co_await detail::CallUnary<EchoRequest, EchoResponse>(
+            client, kEchoMethod, request, CallOptions().WithTimeout(100ms));
+      },
+      net::detached);
   io.run();
   REQUIRE(slow);
   REQUIRE(queued);
@@ -227,18 +241,25 @@ TEST_CASE("(deliberate difference from §6.13) cancellation through the Asio slo
   EchoRequest request;
   std::optional<Result<EchoResponse>> result;
   auto start = Clock::now();
-  net::co_spawn(io, [&]() -> Awaitable<void> {
-    result = co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request, {});
-  }, net::bind_cancellation_slot(signal.slot(), net::detached));
-  net::co_spawn(io, [&]() -> Awaitable<void> {
-    // Cancel once the request is at the server.
-    net::steady_timer timer(co_await net::this_coro::executor);
-    while (server.requests().empty() && Clock::now() - start < 5s) {
-      timer.expires_after(5ms);
-      co_await timer.async_wait(net::use_awaitable);
-    }
-    signal.emit(net::cancellation_type::terminal);
-  }, net::detached);
+  net::co_spawn(
+      io,
+      [&]() -> Awaitable<void> {
+        result =
+            co_await detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request, {});
+      },
+      net::bind_cancellation_slot(signal.slot(), net::detached));
+  net::co_spawn(
+      io,
+      [&]() -> Awaitable<void> {
+        // Cancel once the request is at the server.
+        net::steady_timer timer(co_await net::this_coro::executor);
+        while (server.requests().empty() && Clock::now() - start < 5s) {
+          timer.expires_after(5ms);
+          co_await timer.async_wait(net::use_awaitable);
+        }
+        signal.emit(net::cancellation_type::terminal);
+      },
+      net::detached);
   io.run();
   REQUIRE(result);
   REQUIRE_FALSE(result->ok());
@@ -254,7 +275,8 @@ TEST_CASE("§6.16 hooks run inside interceptors: a(b(prepared, send, received))"
   std::vector<std::string> log;
   ClientOptions options;
   options.hooks.request_prepared = [&](Context& ctx, TransportRequest& request) -> Result<void> {
-    log.push_back("prepared " + std::string(ctx.service_name()) + "." + std::string(ctx.method_name()));
+    log.push_back("prepared " + std::string(ctx.service_name()) + "." +
+                  std::string(ctx.method_name()));
     request.headers.emplace_back("X-From-Hook", "1");
     return Ok();
   };
@@ -262,7 +284,8 @@ TEST_CASE("§6.16 hooks run inside interceptors: a(b(prepared, send, received))"
   options.hooks.error = [&](Context&, const Error& e) { log.push_back("error " + e.msg()); };
   auto interceptor = [&](std::string name) -> Interceptor {
     return [&log, name](Context& ctx, const google::protobuf::Message& req,
-                        google::protobuf::Message& resp, const Method& next) -> Awaitable<Result<void>> {
+                        google::protobuf::Message& resp,
+                        const Method& next) -> Awaitable<Result<void>> {
       log.push_back(name + " before " + std::string(ctx.package_name()));
       Result<void> result = co_await next(ctx, req, resp);
       log.push_back(name + " after");
@@ -271,11 +294,12 @@ TEST_CASE("§6.16 hooks run inside interceptors: a(b(prepared, send, received))"
   };
   options.interceptors = {interceptor("a"), nullptr, interceptor("b")};
   auto client = MakeClient(server.url(), options);
-  auto result = RunSync(detail::CallUnary<EchoRequest, EchoResponse>(client, kMakeHatMethod,
-                                                                     EchoRequest(), {}));
+  auto result = RunSync(
+      detail::CallUnary<EchoRequest, EchoResponse>(client, kMakeHatMethod, EchoRequest(), {}));
   REQUIRE(result.ok());
   CHECK(log == std::vector<std::string>{"a before twirpcpp.test.v1", "b before twirpcpp.test.v1",
-                                        "prepared Echo.MakeHatV1", "received", "b after", "a after"});
+                                        "prepared Echo.MakeHatV1", "received", "b after",
+                                        "a after"});
   CHECK(server.requests().at(0).Header("X-From-Hook") == "1");
 }
 
@@ -369,19 +393,22 @@ TEST_CASE("CallUnaryBlocking waits for the call on the client's own executor") {
   FakeHttpServer server([](const RecordedRequest&) { return Pong(); });
   auto client = MakeClient(server.url());
   EchoRequest request;
-  auto result = detail::CallUnaryBlocking<EchoRequest, EchoResponse>(*client, kEchoMethod, request, {});
+  auto result =
+      detail::CallUnaryBlocking<EchoRequest, EchoResponse>(*client, kEchoMethod, request, {});
   REQUIRE(result.ok());
   CHECK(result->text() == "pong");
   FakeHttpServer failing([](const RecordedRequest&) {
     return HttpReply(503, "Service Unavailable", "busy", {}, "text/plain");
   });
   auto other = MakeClient(failing.url());
-  auto error = detail::CallUnaryBlocking<EchoRequest, EchoResponse>(*other, kEchoMethod, request, {});
+  auto error =
+      detail::CallUnaryBlocking<EchoRequest, EchoResponse>(*other, kEchoMethod, request, {});
   REQUIRE_FALSE(error.ok());
   CHECK(error.error().code() == ErrorCode::kUnavailable);
 }
 
-TEST_CASE("a client created on a given executor runs there and serves coroutine and blocking calls") {
+TEST_CASE(
+    "a client created on a given executor runs there and serves coroutine and blocking calls") {
   FakeHttpServer server([](const RecordedRequest&) { return Pong(); });
   net::io_context io;
   auto work = net::make_work_guard(io);
@@ -391,7 +418,8 @@ TEST_CASE("a client created on a given executor runs there and serves coroutine 
     REQUIRE(created.ok());
     std::shared_ptr<Client> client = *created;
     EchoRequest request;
-    auto blocking = detail::CallUnaryBlocking<EchoRequest, EchoResponse>(*client, kEchoMethod, request, {});
+    auto blocking =
+        detail::CallUnaryBlocking<EchoRequest, EchoResponse>(*client, kEchoMethod, request, {});
     CHECK(blocking.ok());
     auto awaited = net::co_spawn(
         io, detail::CallUnary<EchoRequest, EchoResponse>(client, kEchoMethod, request, {}),

@@ -17,9 +17,10 @@ namespace twirp::testing {
 using twirpcpp::test::v1::EchoRequest;
 using twirpcpp::test::v1::EchoResponse;
 
-inline constexpr detail::MethodNames kEchoMethod{"twirpcpp.test.v1", "Echo", "Echo", "Echo", "Echo"};
+inline constexpr detail::MethodNames kEchoMethod{"twirpcpp.test.v1", "Echo", "Echo", "Echo",
+                                                 "Echo"};
 inline constexpr detail::MethodNames kMakeHatMethod{"twirpcpp.test.v1", "Echo", "Echo",
-                                                     "Make_hat_v1", "MakeHatV1"};
+                                                    "Make_hat_v1", "MakeHatV1"};
 
 template <class T>
 T RunSync(Awaitable<T> awaitable) {

@@ -80,7 +80,8 @@ TEST_CASE("§6.2 base headers may not set Accept, Content-Type or Twirp-Version"
   }
 }
 
-TEST_CASE("§1.1 §1.12 the request reaches <base path><prefix>/<pkg>.<Service>/<Method> on the wire") {
+TEST_CASE(
+    "§1.1 §1.12 the request reaches <base path><prefix>/<pkg>.<Service>/<Method> on the wire") {
   FakeHttpServer server([](const RecordedRequest&) { return HttpReply(200, "OK", EchoBody("x")); });
   std::string url = server.url().substr(std::string("http://").size()) + "/base/";  // no scheme
   ClientOptions options;

@@ -59,8 +59,8 @@ TEST_CASE("§6.1 protobuf request: POST, exact headers in order, Content-Length,
 TEST_CASE("§6.1 §3.6 JSON request: application/json both ways, proto names, defaults omitted") {
   EchoResponse answer;
   answer.set_text("pong");
-  auto server = Answering(HttpReply(200, "OK", R"({"text":"pong","unknown_field":1})", {},
-                                    "application/json"));
+  auto server = Answering(
+      HttpReply(200, "OK", R"({"text":"pong","unknown_field":1})", {}, "application/json"));
   ClientOptions options;
   options.encoding = Encoding::kJson;
   auto client = MakeClient(server.url(), options);
@@ -75,7 +75,8 @@ TEST_CASE("§6.1 §3.6 JSON request: application/json both ways, proto names, de
   CHECK(got.Header("Content-Type") == "application/json");
   CHECK(got.Header("Accept") == "application/json");
   CHECK(got.Header("Twirp-Version") == "v8.1.3");
-  CHECK(nlohmann::json::parse(got.body) == nlohmann::json::parse(R"({"text":"ping","delay_ms":5})"));
+  CHECK(nlohmann::json::parse(got.body) ==
+        nlohmann::json::parse(R"({"text":"ping","delay_ms":5})"));
 }
 
 TEST_CASE("§3.6 an all-default JSON request is {}") {
@@ -87,7 +88,8 @@ TEST_CASE("§3.6 an all-default JSON request is {}") {
   CHECK(nlohmann::json::parse(server.requests().at(0).body) == nlohmann::json::object());
 }
 
-TEST_CASE("§6.2 call headers may not set Accept, Content-Type or Twirp-Version (invalid_argument)") {
+TEST_CASE(
+    "§6.2 call headers may not set Accept, Content-Type or Twirp-Version (invalid_argument)") {
   auto server = Answering(HttpReply(200, "OK", ""));
   auto client = MakeClient(server.url());
   for (const char* name : {"Accept", "Content-Type", "twirp-version"}) {
@@ -149,7 +151,8 @@ TEST_CASE("§6.3 §6.5 a redirect is not followed: internal with the intermediar
   auto server = Answering(HttpReply(302, "Found", "", {"Location: http://elsewhere/x"}, ""));
   Error error = CallExpectingError(server);
   CHECK(error.code() == ErrorCode::kInternal);
-  CHECK(error.msg() == "unexpected HTTP status code 302 \"Found\" received, Location=\"http://elsewhere/x\"");
+  CHECK(error.msg() ==
+        "unexpected HTTP status code 302 \"Found\" received, Location=\"http://elsewhere/x\"");
   CHECK(error.meta("http_error_from_intermediary") == "true");
   CHECK(error.meta("status_code") == "302");
   CHECK(error.meta("location") == "http://elsewhere/x");
@@ -188,8 +191,8 @@ TEST_CASE("§6.10 intermediary status mapping: 404 bad_route, 429, 503, 204, 500
                  Case{204, "No Content", ErrorCode::kUnknown},  // §6.4 any status but 200 fails
                  Case{500, "Internal Server Error", ErrorCode::kUnknown}}) {
     CAPTURE(c.status);
-    auto server = Answering(HttpReply(c.status, c.reason, c.status == 204 ? "" : "plain text", {},
-                                      "text/plain"));
+    auto server = Answering(
+        HttpReply(c.status, c.reason, c.status == 204 ? "" : "plain text", {}, "text/plain"));
     Error error = CallExpectingError(server);
     CHECK(error.code() == c.code);
     CHECK(error.meta("status_code") == std::to_string(c.status));
@@ -206,8 +209,8 @@ TEST_CASE("§6.9 an unknown error code is internal with the raw body in meta") {
 }
 
 TEST_CASE("§4.2 (deliberate difference) the spec's 'dataloss' spelling is accepted as data_loss") {
-  auto server = Answering(HttpReply(500, "Internal Server Error", R"({"code":"dataloss","msg":"gone"})",
-                                    {}, "application/json"));
+  auto server = Answering(HttpReply(500, "Internal Server Error",
+                                    R"({"code":"dataloss","msg":"gone"})", {}, "application/json"));
   Error error = CallExpectingError(server);
   CHECK(error.code() == ErrorCode::kDataLoss);
   CHECK(error.msg() == "gone");
@@ -221,8 +224,8 @@ TEST_CASE("CallOptions::response_headers receives the response's fields, success
     CallOptions call;
     call.response_headers = &got;
     REQUIRE(Echo(client, EchoRequest(), call).ok());
-    CHECK(std::find(got.begin(), got.end(), std::pair<std::string, std::string>("X-Trace", "abc")) !=
-          got.end());
+    CHECK(std::find(got.begin(), got.end(),
+                    std::pair<std::string, std::string>("X-Trace", "abc")) != got.end());
   }
   SECTION("error") {
     auto server = Answering(HttpReply(404, "Not Found", R"({"code":"not_found","msg":"m"})",
@@ -232,8 +235,8 @@ TEST_CASE("CallOptions::response_headers receives the response's fields, success
     CallOptions call;
     call.response_headers = &got;
     REQUIRE_FALSE(Echo(client, EchoRequest(), call).ok());
-    CHECK(std::find(got.begin(), got.end(), std::pair<std::string, std::string>("X-Trace", "def")) !=
-          got.end());
+    CHECK(std::find(got.begin(), got.end(),
+                    std::pair<std::string, std::string>("X-Trace", "def")) != got.end());
   }
 }
 

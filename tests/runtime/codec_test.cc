@@ -22,7 +22,8 @@ using nlohmann::json;
 using twirp::Encoding;
 using twirpcpp::test::v1::Everything;
 
-json ParsedJson(const google::protobuf::Message& message, const twirp::JsonWriteOptions& options = {}) {
+json ParsedJson(const google::protobuf::Message& message,
+                const twirp::JsonWriteOptions& options = {}) {
   twirp::Result<std::string> encoded = twirp::Encode(message, Encoding::kJson, options);
   REQUIRE(encoded.ok());
   INFO(*encoded);
@@ -79,7 +80,9 @@ Everything FullyPopulated() {
   return e;
 }
 
-twirp::Result<void> DecodeJson(std::string_view body, Everything& e) { return twirp::Decode(body, Encoding::kJson, e); }
+twirp::Result<void> DecodeJson(std::string_view body, Everything& e) {
+  return twirp::Decode(body, Encoding::kJson, e);
+}
 
 bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b) {
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
@@ -103,9 +106,10 @@ TEST_CASE("§2.1 the media type before ';' is trimmed and lower-cased before mat
 }
 
 TEST_CASE("§2.2 anything else selects no codec") {
-  for (const char* header : {"", " ", ";application/json", "application/x-protobuf", "application/jsonx",
-                             "application/json+x", "text/json", "application/ json", "application/json\n",
-                             "application/json, application/protobuf", "*/*"}) {
+  for (const char* header :
+       {"", " ", ";application/json", "application/x-protobuf", "application/jsonx",
+        "application/json+x", "text/json", "application/ json", "application/json\n",
+        "application/json, application/protobuf", "*/*"}) {
     INFO(header);
     CHECK_FALSE(twirp::EncodingFromContentType(header));
   }
@@ -145,7 +149,8 @@ TEST_CASE("§2.6 undecodable protobuf fails, including invalid UTF-8 in a proto3
   CHECK_FALSE(twirp::Decode("\x2a\x01\xff", Encoding::kProtobuf, e).ok());  // string_value = "\xff"
   CHECK(twirp::Decode("\x2a\x01\x61", Encoding::kProtobuf, e).ok());        // string_value = "a"
   CHECK_FALSE(twirp::Decode("\x2a\x05\x61", Encoding::kProtobuf, e).ok());  // truncated
-  CHECK_FALSE(twirp::Decode("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", Encoding::kProtobuf, e).ok());
+  CHECK_FALSE(
+      twirp::Decode("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", Encoding::kProtobuf, e).ok());
   CHECK_FALSE(twirp::Decode("garbage", Encoding::kProtobuf, e).ok());
 }
 
@@ -162,18 +167,19 @@ TEST_CASE("§3.2 §3.3 emit-unpopulated output of an empty message, as protojson
 
 TEST_CASE("§3.4 fields are written in declaration order, oneof and proto3 optional only when set") {
   CHECK(KeysInOrder(Everything()) ==
-        std::vector<std::string>{"int32_value", "int64_value", "uint64_value", "bool_value", "string_value",
-                                 "bytes_value", "double_value", "float_value", "color", "inner", "numbers",
-                                 "inners", "counts", "inner_by_id", "created_at", "nickname", "dynamic",
-                                 "camel_me_json"});
+        std::vector<std::string>{"int32_value", "int64_value", "uint64_value", "bool_value",
+                                 "string_value", "bytes_value", "double_value", "float_value",
+                                 "color", "inner", "numbers", "inners", "counts", "inner_by_id",
+                                 "created_at", "nickname", "dynamic", "camel_me_json"});
   Everything e;
   e.set_maybe(5);
   e.mutable_choice_inner();
-  CHECK(KeysInOrder(e) == std::vector<std::string>{"int32_value", "int64_value", "uint64_value", "bool_value",
-                                                   "string_value", "bytes_value", "double_value", "float_value",
-                                                   "color", "inner", "numbers", "inners", "counts",
-                                                   "inner_by_id", "choice_inner", "maybe", "created_at",
-                                                   "nickname", "dynamic", "camel_me_json"});
+  CHECK(KeysInOrder(e) ==
+        std::vector<std::string>{"int32_value",  "int64_value", "uint64_value", "bool_value",
+                                 "string_value", "bytes_value", "double_value", "float_value",
+                                 "color",        "inner",       "numbers",      "inners",
+                                 "counts",       "inner_by_id", "choice_inner", "maybe",
+                                 "created_at",   "nickname",    "dynamic",      "camel_me_json"});
 }
 
 TEST_CASE("§3.2 §3.4 emit-unpopulated output of a fully set message") {
@@ -188,7 +194,8 @@ TEST_CASE("§3.2 §3.4 emit-unpopulated output of a fully set message") {
   CHECK(ParsedJson(FullySet()) == expected);
 }
 
-TEST_CASE("§3.2 §3.4 a fully populated message is written as json_util writes it filling in, in declaration order") {
+TEST_CASE(
+    "§3.2 §3.4 a fully populated message is written as json_util writes it filling in, in declaration order") {
   // The shortcut of PlanJsonOutput: nothing to fill in, so json_util's
   // filling-in writer is not used. The reference is that writer's output; it
   // moves oneof members and well-known types to the end, protojson does not.
@@ -203,16 +210,18 @@ TEST_CASE("§3.2 §3.4 a fully populated message is written as json_util writes 
   nested.set_text("t");
   *nested.mutable_payload() = FullyPopulated();
   for (const google::protobuf::Message* message :
-       std::initializer_list<const google::protobuf::Message*>{&plain, &with_oneof_message, &nested}) {
+       std::initializer_list<const google::protobuf::Message*>{&plain, &with_oneof_message,
+                                                               &nested}) {
     std::string reference;
     REQUIRE(google::protobuf::util::MessageToJsonString(*message, &reference, fill_in).ok());
     CHECK(ParsedJson(*message) == json::parse(reference));
   }
   CHECK(KeysInOrder(with_oneof_message) ==
-        std::vector<std::string>{"int32_value", "int64_value", "uint64_value", "bool_value", "string_value",
-                                 "bytes_value", "double_value", "float_value", "color", "inner", "numbers",
-                                 "inners", "counts", "inner_by_id", "choice_inner", "maybe", "created_at",
-                                 "nickname", "dynamic", "camel_me_json"});
+        std::vector<std::string>{"int32_value",  "int64_value", "uint64_value", "bool_value",
+                                 "string_value", "bytes_value", "double_value", "float_value",
+                                 "color",        "inner",       "numbers",      "inners",
+                                 "counts",       "inner_by_id", "choice_inner", "maybe",
+                                 "created_at",   "nickname",    "dynamic",      "camel_me_json"});
 }
 
 TEST_CASE("§3.2 a set oneof message with unpopulated fields has them written") {
@@ -228,7 +237,8 @@ TEST_CASE("§3.4 fields declared out of number order are written in declaration 
   both.set_second("2");
   both.set_first("1");
   CHECK(KeysInOrder(both) == std::vector<std::string>{"second", "first"});
-  CHECK(KeysInOrder(twirpcpp::test::v1::Reordered()) == std::vector<std::string>{"second", "first"});
+  CHECK(KeysInOrder(twirpcpp::test::v1::Reordered()) ==
+        std::vector<std::string>{"second", "first"});
 }
 
 TEST_CASE("§3.2 unset message fields are null inside set messages, lists and map values") {
@@ -241,14 +251,16 @@ TEST_CASE("§3.2 unset message fields are null inside set messages, lists and ma
   CHECK(got["payload"]["choice_inner"] == json::parse(R"({"label":"","count":0})"));
   CHECK_FALSE(got["payload"].contains("maybe"));
   CHECK(twirpcpp::test::v1::EchoResponse().GetDescriptor()->field_count() == 2);
-  CHECK(ParsedJson(twirpcpp::test::v1::EchoResponse()) == json::parse(R"({"text":"","payload":null})"));
+  CHECK(ParsedJson(twirpcpp::test::v1::EchoResponse()) ==
+        json::parse(R"({"text":"","payload":null})"));
 }
 
 TEST_CASE("§3.4 map keys are written sorted: strings byte-wise, integers numerically") {
   Everything e;
   for (const char* key : {"b", "a", "c", "aa", "B"}) (*e.mutable_counts())[key] = 1;
   for (long long id : {10, -3, 5, 2, -20}) (*e.mutable_inner_by_id())[id];
-  for (const twirp::JsonWriteOptions& options : {twirp::JsonWriteOptions{}, twirp::kClientJsonWriteOptions}) {
+  for (const twirp::JsonWriteOptions& options :
+       {twirp::JsonWriteOptions{}, twirp::kClientJsonWriteOptions}) {
     const std::string out = *twirp::Encode(e, Encoding::kJson, options);
     INFO(out);
     const auto parsed = nlohmann::ordered_json::parse(out);
@@ -260,7 +272,8 @@ TEST_CASE("§3.4 map keys are written sorted: strings byte-wise, integers numeri
   }
 }
 
-TEST_CASE("§3.4 64-bit integers as strings, unknown enum numbers as integers, NaN and Infinity as strings") {
+TEST_CASE(
+    "§3.4 64-bit integers as strings, unknown enum numbers as integers, NaN and Infinity as strings") {
   Everything e;
   e.set_color(static_cast<twirpcpp::test::v1::Color>(7));
   e.set_double_value(std::numeric_limits<double>::infinity());
@@ -296,17 +309,27 @@ TEST_CASE("§3.6 §3.13 skip-defaults output omits unpopulated fields; all-defau
 TEST_CASE("§3.2 proto2: unset scalars with presence are null, repeated [], oneof omitted") {
   // A proto2 message built at run time, so that no test proto is needed.
   google::protobuf::FileDescriptorProto file;
-  REQUIRE(google::protobuf::TextFormat::ParseFromString(R"pb(
-    name: "p2.proto" package: "p2" syntax: "proto2"
-    message_type {
-      name: "P2"
-      field { name: "a" number: 1 label: LABEL_OPTIONAL type: TYPE_INT32 }
-      field { name: "s" number: 2 label: LABEL_OPTIONAL type: TYPE_STRING default_value: "x" }
-      field { name: "r" number: 3 label: LABEL_REPEATED type: TYPE_INT32 }
-      field { name: "child" number: 4 label: LABEL_OPTIONAL type: TYPE_MESSAGE type_name: ".p2.P2" }
-      field { name: "c" number: 5 label: LABEL_OPTIONAL type: TYPE_INT32 oneof_index: 0 }
-      oneof_decl { name: "o" }
-    })pb", &file));
+  REQUIRE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        name: "p2.proto"
+        package: "p2"
+        syntax: "proto2"
+        message_type {
+          name: "P2"
+          field { name: "a" number: 1 label: LABEL_OPTIONAL type: TYPE_INT32 }
+          field { name: "s" number: 2 label: LABEL_OPTIONAL type: TYPE_STRING default_value: "x" }
+          field { name: "r" number: 3 label: LABEL_REPEATED type: TYPE_INT32 }
+          field {
+            name: "child"
+            number: 4
+            label: LABEL_OPTIONAL
+            type: TYPE_MESSAGE
+            type_name: ".p2.P2"
+          }
+          field { name: "c" number: 5 label: LABEL_OPTIONAL type: TYPE_INT32 oneof_index: 0 }
+          oneof_decl { name: "o" }
+        })pb",
+      &file));
   google::protobuf::DescriptorPool pool;
   const google::protobuf::FileDescriptor* fd = pool.BuildFile(file);
   REQUIRE(fd != nullptr);
@@ -316,12 +339,14 @@ TEST_CASE("§3.2 proto2: unset scalars with presence are null, repeated [], oneo
   CHECK(ParsedJson(*m, twirp::kClientJsonWriteOptions) == json::object());
   m->GetReflection()->SetInt32(m.get(), fd->message_type(0)->field(0), 0);
   m->GetReflection()->MutableMessage(m.get(), fd->message_type(0)->field(3));
-  CHECK(ParsedJson(*m) == json::parse(R"({"a":0,"s":null,"r":[],"child":{"a":null,"s":null,"r":[],"child":null}})"));
+  CHECK(ParsedJson(*m) ==
+        json::parse(R"({"a":0,"s":null,"r":[],"child":{"a":null,"s":null,"r":[],"child":null}})"));
 }
 
 TEST_CASE("§3.5 JSON round trip of a fully set message, under both name options") {
   for (const twirp::JsonWriteOptions& options :
-       {twirp::JsonWriteOptions{}, twirp::JsonWriteOptions{false, true}, twirp::kClientJsonWriteOptions}) {
+       {twirp::JsonWriteOptions{}, twirp::JsonWriteOptions{false, true},
+        twirp::kClientJsonWriteOptions}) {
     const twirp::Result<std::string> text = twirp::Encode(FullySet(), Encoding::kJson, options);
     REQUIRE(text.ok());
     Everything got;
@@ -351,8 +376,8 @@ TEST_CASE("§2.7 only the first JSON value is read; trailing bytes are ignored")
 
 TEST_CASE("§2.8 empty, blank, null and non-object JSON bodies fail") {
   Everything e;
-  for (const char* body : {"", "   \n", "null", "[]", "[{}]", "1", "\"{}\"", "true", "{", R"({"int32_value":1)",
-                           "}{", "x{}"}) {
+  for (const char* body : {"", "   \n", "null", "[]", "[{}]", "1", "\"{}\"", "true", "{",
+                           R"({"int32_value":1)", "}{", "x{}"}) {
     INFO(body);
     CHECK_FALSE(DecodeJson(body, e).ok());
   }
@@ -360,9 +385,10 @@ TEST_CASE("§2.8 empty, blank, null and non-object JSON bodies fail") {
 
 TEST_CASE("§2.7 the first value must be valid JSON as encoding/json reads it") {
   Everything e;
-  for (const char* body : {"{'int32_value':1}", R"({"int32_value":1,})", R"({"int32_value":01})",
-                           R"({"int32_value":1 "string_value":"a"})", R"({"x":tru})", R"({"x":[1,]})",
-                           "{\"string_value\":\"a\x01\"}", R"({"x":"\q"})", R"({"double_value":Infinity})"}) {
+  for (const char* body :
+       {"{'int32_value':1}", R"({"int32_value":1,})", R"({"int32_value":01})",
+        R"({"int32_value":1 "string_value":"a"})", R"({"x":tru})", R"({"x":[1,]})",
+        "{\"string_value\":\"a\x01\"}", R"({"x":"\q"})", R"({"double_value":Infinity})"}) {
     INFO(body);
     CHECK_FALSE(DecodeJson(body, e).ok());
   }
@@ -372,15 +398,20 @@ TEST_CASE("§2.7 the first value must be valid JSON as encoding/json reads it") 
 
 TEST_CASE("§3.7 unknown keys are skipped, at any depth") {
   Everything e;
-  REQUIRE(DecodeJson(R"({"nope":{"a":[1,{"b":null}],"c":"\u00e9"},"inner":{"zzz":1,"label":"l"},"int32_value":3})", e)
-              .ok());
+  REQUIRE(
+      DecodeJson(
+          R"({"nope":{"a":[1,{"b":null}],"c":"\u00e9"},"inner":{"zzz":1,"label":"l"},"int32_value":3})",
+          e)
+          .ok());
   CHECK(e.int32_value() == 3);
   CHECK(e.inner().label() == "l");
 }
 
 TEST_CASE("§3.8 a key is the JSON name or the proto name, exact case") {
   Everything e;
-  REQUIRE(DecodeJson(R"({"int32Value":1,"string_value":"s","customJsonName":"c","innerById":{"1":{}}})", e).ok());
+  REQUIRE(DecodeJson(
+              R"({"int32Value":1,"string_value":"s","customJsonName":"c","innerById":{"1":{}}})", e)
+              .ok());
   CHECK(e.int32_value() == 1);
   CHECK(e.string_value() == "s");
   CHECK(e.camel_me_json() == "c");
@@ -394,10 +425,11 @@ TEST_CASE("§3.8 a key is the JSON name or the proto name, exact case") {
 
 TEST_CASE("§3.8 a field given twice, under either name or as null, is an error") {
   Everything e;
-  for (const char* body : {R"({"int32_value":1,"int32_value":2})", R"({"int32_value":1,"int32Value":2})",
-                           R"({"int32_value":null,"int32_value":1})", R"({"inner":{"label":"a","label":"b"}})",
-                           R"({"inners":[{"count":1,"count":2}]})", R"({"inner_by_id":{"1":{"count":1,"count":1}}})",
-                           R"({"customJsonName":"a","camel_me_json":"b"})"}) {
+  for (const char* body :
+       {R"({"int32_value":1,"int32_value":2})", R"({"int32_value":1,"int32Value":2})",
+        R"({"int32_value":null,"int32_value":1})", R"({"inner":{"label":"a","label":"b"}})",
+        R"({"inners":[{"count":1,"count":2}]})", R"({"inner_by_id":{"1":{"count":1,"count":1}}})",
+        R"({"customJsonName":"a","camel_me_json":"b"})"}) {
     INFO(body);
     CHECK_FALSE(DecodeJson(body, e).ok());
   }
@@ -421,9 +453,10 @@ TEST_CASE("§3.8 two members of one oneof is an error, but a null member does no
 
 TEST_CASE("§3.9 null means unset, except for google.protobuf.Value") {
   Everything e;
-  REQUIRE(DecodeJson(R"({"int32_value":null,"string_value":null,"inner":null,"numbers":null,"counts":null,
+  REQUIRE(DecodeJson(
+              R"({"int32_value":null,"string_value":null,"inner":null,"numbers":null,"counts":null,
                           "maybe":null,"choice_text":null,"created_at":null,"nickname":null,"color":null})",
-                     e)
+              e)
               .ok());
   CHECK(Same(e, Everything()));
   CHECK_FALSE(e.has_maybe());
@@ -444,19 +477,24 @@ TEST_CASE("§3.9 null inside a list or as a map value is an error") {
 
 TEST_CASE("§3.10 integers as numbers or decimal strings") {
   Everything e;
-  REQUIRE(DecodeJson(R"({"int32_value":"12","int64_value":-9223372036854775808,"uint64_value":"18446744073709551615"})", e)
-              .ok());
+  REQUIRE(
+      DecodeJson(
+          R"({"int32_value":"12","int64_value":-9223372036854775808,"uint64_value":"18446744073709551615"})",
+          e)
+          .ok());
   CHECK(e.int32_value() == 12);
   CHECK(e.int64_value() == std::numeric_limits<std::int64_t>::min());
   CHECK(e.uint64_value() == std::numeric_limits<std::uint64_t>::max());
-  REQUIRE(DecodeJson(R"({"int32_value":1.0,"int64_value":1e2})", e).ok());  // integral values in number form
+  REQUIRE(DecodeJson(R"({"int32_value":1.0,"int64_value":1e2})", e)
+              .ok());  // integral values in number form
   CHECK(e.int32_value() == 1);
   CHECK(e.int64_value() == 100);
   REQUIRE(DecodeJson(R"({"int64_value":9007199254740993})", e).ok());  // exact beyond 2^53
   CHECK(e.int64_value() == 9007199254740993);
-  for (const char* body : {R"({"int32_value":" 12"})", R"({"int32_value":"12 "})", R"({"int32_value":1.5})",
-                           R"({"int32_value":2147483648})", R"({"uint64_value":"-1"})", R"({"int32_value":true})",
-                           R"({"int32_value":"0x10"})"}) {
+  for (const char* body :
+       {R"({"int32_value":" 12"})", R"({"int32_value":"12 "})", R"({"int32_value":1.5})",
+        R"({"int32_value":2147483648})", R"({"uint64_value":"-1"})", R"({"int32_value":true})",
+        R"({"int32_value":"0x10"})"}) {
     INFO(body);
     CHECK_FALSE(DecodeJson(body, e).ok());
   }
@@ -477,8 +515,8 @@ TEST_CASE("§3.10 bools only true and false") {
   Everything e;
   REQUIRE(DecodeJson(R"({"bool_value":true})", e).ok());
   CHECK(e.bool_value());
-  for (const char* body : {R"({"bool_value":"true"})", R"({"bool_value":"false"})", R"({"bool_value":1})",
-                           R"({"bool_value":0})"}) {
+  for (const char* body : {R"({"bool_value":"true"})", R"({"bool_value":"false"})",
+                           R"({"bool_value":1})", R"({"bool_value":0})"}) {
     INFO(body);
     CHECK_FALSE(DecodeJson(body, e).ok());
   }
@@ -501,8 +539,8 @@ TEST_CASE("§3.11 enums by name or number; an unknown name leaves the field unse
 
 TEST_CASE("§3.11 bytes as standard or URL-safe base64, padded or not") {
   Everything e;
-  for (const char* body : {R"({"bytes_value":"+/8="})", R"({"bytes_value":"+/8"})", R"({"bytes_value":"-_8="})",
-                           R"({"bytes_value":"-_8"})"}) {
+  for (const char* body : {R"({"bytes_value":"+/8="})", R"({"bytes_value":"+/8"})",
+                           R"({"bytes_value":"-_8="})", R"({"bytes_value":"-_8"})"}) {
     INFO(body);
     REQUIRE(DecodeJson(body, e).ok());
     CHECK(e.bytes_value() == "\xfb\xff");
@@ -529,7 +567,10 @@ TEST_CASE("§2.8 invalid UTF-8 or a lone surrogate in a JSON string fails") {
 
 TEST_CASE("well-known types in JSON input") {
   Everything e;
-  REQUIRE(DecodeJson(R"({"created_at":"2020-01-01T00:00:00Z","nickname":"n","dynamic":{"k":[true,"s",1]}})", e).ok());
+  REQUIRE(
+      DecodeJson(
+          R"({"created_at":"2020-01-01T00:00:00Z","nickname":"n","dynamic":{"k":[true,"s",1]}})", e)
+          .ok());
   CHECK(e.created_at().seconds() == 1577836800);
   CHECK(e.nickname().value() == "n");
   CHECK(e.dynamic().struct_value().fields().at("k").list_value().values_size() == 3);
@@ -546,5 +587,7 @@ TEST_CASE("hostile JSON bodies fail without crashing") {
   Everything e;
   CHECK_FALSE(DecodeJson(std::string(100'000, '{'), e).ok());
   CHECK_FALSE(DecodeJson("{\"nope\":" + std::string(100'000, '['), e).ok());
-  CHECK_FALSE(DecodeJson("{\"dynamic\":" + std::string(5'000, '[') + std::string(5'000, ']') + "}", e).ok());
+  CHECK_FALSE(
+      DecodeJson("{\"dynamic\":" + std::string(5'000, '[') + std::string(5'000, ']') + "}", e)
+          .ok());
 }

@@ -91,18 +91,24 @@ TEST_CASE("§4.4 the body is compact code, msg, meta with meta omitted when empt
 }
 
 TEST_CASE("§4.5 meta keys are sorted byte-wise") {
-  const twirp::Error e = twirp::InternalError("m").WithMeta("b", "2").WithMeta("a", "1").WithMeta("B", "3").WithMeta(
-      "\xc3\xa9", "4");
-  CHECK(e.ToJson() == "{\"code\":\"internal\",\"msg\":\"m\",\"meta\":{\"B\":\"3\",\"a\":\"1\",\"b\":\"2\",\"\xc3\xa9\":\"4\"}}");
+  const twirp::Error e =
+      twirp::InternalError("m").WithMeta("b", "2").WithMeta("a", "1").WithMeta("B", "3").WithMeta(
+          "\xc3\xa9", "4");
+  CHECK(
+      e.ToJson() ==
+      "{\"code\":\"internal\",\"msg\":\"m\",\"meta\":{\"B\":\"3\",\"a\":\"1\",\"b\":\"2\",\"\xc3\xa9\":\"4\"}}");
 }
 
 TEST_CASE("§4.5 strings are escaped as encoding/json does, HTML characters included") {
-  const twirp::Error e = twirp::InternalError("<a href=\"x\">&</a> \\ \n\r\t \x01\x08\x0c\x1f\x7f / \xc3\xa9 \xe2\x80\xa8\xe2\x80\xa9")
-                             .WithMeta("<k>", "&v");
-  CHECK(e.ToJson() ==
-        R"({"code":"internal","msg":"\u003ca href=\"x\"\u003e\u0026\u003c/a\u003e \\ \n\r\t \u0001\u0008\u000c\u001f)"
-        "\x7f / \xc3\xa9 "
-        R"(\u2028\u2029","meta":{"\u003ck\u003e":"\u0026v"}})");
+  const twirp::Error e =
+      twirp::InternalError(
+          "<a href=\"x\">&</a> \\ \n\r\t \x01\x08\x0c\x1f\x7f / \xc3\xa9 \xe2\x80\xa8\xe2\x80\xa9")
+          .WithMeta("<k>", "&v");
+  CHECK(
+      e.ToJson() ==
+      R"({"code":"internal","msg":"\u003ca href=\"x\"\u003e\u0026\u003c/a\u003e \\ \n\r\t \u0001\u0008\u000c\u001f)"
+      "\x7f / \xc3\xa9 "
+      R"(\u2028\u2029","meta":{"\u003ck\u003e":"\u0026v"}})");
 }
 
 TEST_CASE("§4.5 invalid UTF-8 becomes \\ufffd, one per bad byte, as Go's decoder steps") {
@@ -112,9 +118,10 @@ TEST_CASE("§4.5 invalid UTF-8 becomes \\ufffd, one per bad byte, as Go's decode
     REQUIRE(json.rfind(prefix, 0) == 0);
     return json.substr(prefix.size(), json.size() - prefix.size() - 2);
   };
-  CHECK(msg_json("a\xff" "b") == "a\\ufffdb");
-  CHECK(msg_json("\xe2\x82") == "\\ufffd\\ufffd");            // truncated 3-byte sequence
-  CHECK(msg_json("\xc0\xaf") == "\\ufffd\\ufffd");            // overlong
+  CHECK(msg_json("a\xff"
+                 "b") == "a\\ufffdb");
+  CHECK(msg_json("\xe2\x82") == "\\ufffd\\ufffd");             // truncated 3-byte sequence
+  CHECK(msg_json("\xc0\xaf") == "\\ufffd\\ufffd");             // overlong
   CHECK(msg_json("\xed\xa0\x80") == "\\ufffd\\ufffd\\ufffd");  // encoded surrogate
   CHECK(msg_json("\xf4\x90\x80\x80") == "\\ufffd\\ufffd\\ufffd\\ufffd");  // above U+10FFFF
   CHECK(msg_json("\xef\xbf\xbd") == "\xef\xbf\xbd");          // a real U+FFFD is written as is
@@ -134,7 +141,9 @@ TEST_CASE("§4.6 msg is cut to its first 1,000,000 bytes, even inside a UTF-8 se
   }
   {
     // Meta values are not cut.
-    const std::string json = twirp::InternalError("m").WithMeta("k", std::string(1'000'001, 'b')).ToJson();
-    CHECK(json == R"({"code":"internal","msg":"m","meta":{"k":")" + std::string(1'000'001, 'b') + "\"}}");
+    const std::string json =
+        twirp::InternalError("m").WithMeta("k", std::string(1'000'001, 'b')).ToJson();
+    CHECK(json ==
+          R"({"code":"internal","msg":"m","meta":{"k":")" + std::string(1'000'001, 'b') + "\"}}");
   }
 }

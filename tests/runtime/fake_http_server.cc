@@ -27,7 +27,8 @@ constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -109,7 +110,8 @@ struct FakeHttpServer::Impl : std::enable_shared_from_this<Impl> {
         co_await timer.async_wait(kNoThrow);
       }
       if (!reply.bytes.empty()) {
-        auto [write_ec, written] = co_await net::async_write(socket, net::buffer(reply.bytes), kNoThrow);
+        auto [write_ec, written] =
+            co_await net::async_write(socket, net::buffer(reply.bytes), kNoThrow);
         if (write_ec) break;
       }
       if (reply.then == Reply::Then::kClose) break;

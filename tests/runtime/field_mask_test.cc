@@ -84,51 +84,61 @@ TEST_CASE("FieldMask: an empty or absent mask covers the whole message") {
   CHECK(track.SerializeAsString() == FullTrack(1).SerializeAsString());
 
   GetTracksRequest request;  // field_mask unset
-  auto absent = twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
+  auto absent =
+      twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
   REQUIRE(absent.ok());
   CHECK(absent->covers_all());
   request.mutable_field_mask();  // set, but no paths
-  auto set_empty = twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
+  auto set_empty =
+      twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
   REQUIRE(set_empty.ok());
   CHECK(set_empty->covers_all());
 }
 
-TEST_CASE("FieldMask: §4.1 a path that names no field is invalid_argument with meta argument and the path") {
+TEST_CASE(
+    "FieldMask: §4.1 a path that names no field is invalid_argument with meta argument and the path") {
   twirp::Error error = ParseError("title,stats.bogus");
   CHECK(error.code() == twirp::ErrorCode::kInvalidArgument);
   CHECK(error.meta() == twirp::Error::Meta{{"argument", "field_mask"}});
-  CHECK(error.msg() ==
-        "field_mask path \"stats.bogus\" names no field: twirpcpp.test.v1.TrackStats has no field \"bogus\"");
+  CHECK(
+      error.msg() ==
+      "field_mask path \"stats.bogus\" names no field: twirpcpp.test.v1.TrackStats has no field \"bogus\"");
 
   // JSON names are not field names: the codec converts the JSON form on the way in.
-  CHECK(ParseError("artworkUrl").msg() ==
-        "field_mask path \"artworkUrl\" names no field: twirpcpp.test.v1.Track has no field \"artworkUrl\"");
-  CHECK(ParseError("title.length").msg() ==
-        "field_mask path \"title.length\" names no field: \"title\" is a string field, not a message");
+  CHECK(
+      ParseError("artworkUrl").msg() ==
+      "field_mask path \"artworkUrl\" names no field: twirpcpp.test.v1.Track has no field \"artworkUrl\"");
+  CHECK(
+      ParseError("title.length").msg() ==
+      "field_mask path \"title.length\" names no field: \"title\" is a string field, not a message");
   // FieldMaskUtil's own splitting skips empty segments and would take these.
   CHECK(ParseError("stats..likes_count").msg() ==
         "field_mask path \"stats..likes_count\" names no field: empty field name");
-  CHECK(ParseError(".title").msg() == "field_mask path \".title\" names no field: empty field name");
+  CHECK(ParseError(".title").msg() ==
+        "field_mask path \".title\" names no field: empty field name");
   pb::FieldMask with_empty_path;
   with_empty_path.add_paths("");
   auto empty_path = twirp::FieldMask::Parse(with_empty_path, Track::descriptor(), "field_mask");
   REQUIRE_FALSE(empty_path.ok());
   CHECK(empty_path.error().msg() == "field_mask path \"\" names no field: empty field name");
   // A map is selected whole: its entries are not a message type of the schema.
-  CHECK(ParseError("credits.value.username").msg() ==
-        "field_mask path \"credits.value.username\" names no field: map field \"credits\" can only be "
-        "selected whole");
+  CHECK(
+      ParseError("credits.value.username").msg() ==
+      "field_mask path \"credits.value.username\" names no field: map field \"credits\" can only be "
+      "selected whole");
   CHECK(MaskOf("credits").Includes("credits"));
 
   // The request helper names the request's mask field, whatever it is called.
   GetTracksRequest request;
   request.mutable_field_mask()->add_paths("tracks.stats.bogus");
-  auto from_request = twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
+  auto from_request =
+      twirp::internal::RequestFieldMask(request, "field_mask", GetTracksResponse::descriptor());
   REQUIRE_FALSE(from_request.ok());
   CHECK(from_request.error().meta("argument") == "field_mask");
-  CHECK(from_request.error().msg() ==
-        "field_mask path \"tracks.stats.bogus\" names no field: twirpcpp.test.v1.TrackStats has no field "
-        "\"bogus\"");
+  CHECK(
+      from_request.error().msg() ==
+      "field_mask path \"tracks.stats.bogus\" names no field: twirpcpp.test.v1.TrackStats has no field "
+      "\"bogus\"");
 }
 
 TEST_CASE("FieldMask: a path deeper than protobuf's recursion limit is refused, not walked") {
@@ -175,15 +185,16 @@ TEST_CASE("FieldMask: Union and Intersect, with an empty mask meaning all") {
   CHECK(track.ByteSizeLong() == 0);
 }
 
-TEST_CASE("FieldMask: Includes is true for the path, its ancestors and its descendants, not siblings") {
+TEST_CASE(
+    "FieldMask: Includes is true for the path, its ancestors and its descendants, not siblings") {
   twirp::FieldMask mask = MaskOf("stats.likes_count,artist");
-  CHECK(mask.Includes("stats.likes_count"));   // the path
-  CHECK(mask.Includes("stats"));               // an ancestor: the handler must fetch stats
-  CHECK(mask.Includes("artist.username"));     // a descendant of a selected path
+  CHECK(mask.Includes("stats.likes_count"));  // the path
+  CHECK(mask.Includes("stats"));              // an ancestor: the handler must fetch stats
+  CHECK(mask.Includes("artist.username"));    // a descendant of a selected path
   CHECK(mask.Includes("artist"));
   CHECK_FALSE(mask.Includes("stats.plays_count"));  // a sibling
   CHECK_FALSE(mask.Includes("viewer"));
-  CHECK_FALSE(mask.Includes("stat"));          // a name prefix is not a path prefix
+  CHECK_FALSE(mask.Includes("stat"));  // a name prefix is not a path prefix
   CHECK_FALSE(mask.Includes("stats.likes"));
   CHECK_FALSE(mask.Includes("artists"));
   CHECK(twirp::FieldMask::All().Includes("viewer.liked"));
@@ -221,9 +232,10 @@ TEST_CASE("FieldMask: a path through a repeated message field applies to every e
   *response.add_tracks() = FullTrack(2);
   response.mutable_tracks(1)->clear_artist();
 
-  twirp::FieldMask card = MaskOf("tracks.title,tracks.artwork_url,tracks.artist.username,"
-                                 "tracks.transcodings.url",
-                                 GetTracksResponse::descriptor());
+  twirp::FieldMask card = MaskOf(
+      "tracks.title,tracks.artwork_url,tracks.artist.username,"
+      "tracks.transcodings.url",
+      GetTracksResponse::descriptor());
   CHECK(card.Includes("tracks"));
   CHECK(card.Includes("tracks.artist"));
   CHECK_FALSE(card.Includes("tracks.stats"));
@@ -254,9 +266,10 @@ TEST_CASE("FieldMask: a path through a repeated message field applies to every e
 }
 
 TEST_CASE("FieldMask: the method option names the request field the generated server reads") {
-  const pb::MethodDescriptor* method =
-      twirpcpp::test::v1::GetTracksRequest::descriptor()->file()->FindServiceByName("TrackService")
-          ->FindMethodByName("GetTracks");
+  const pb::MethodDescriptor* method = twirpcpp::test::v1::GetTracksRequest::descriptor()
+                                           ->file()
+                                           ->FindServiceByName("TrackService")
+                                           ->FindMethodByName("GetTracks");
   REQUIRE(method != nullptr);
   REQUIRE(method->options().HasExtension(twirpcpp::field_mask));
   const std::string& field = method->options().GetExtension(twirpcpp::field_mask).request_field();
@@ -277,7 +290,8 @@ TEST_CASE("FieldMask: the method option names the request field the generated se
   }
 }
 
-TEST_CASE("FieldMask: §3.1 §3.8 JSON carries a FieldMask as one string of lowerCamel paths, both ways") {
+TEST_CASE(
+    "FieldMask: §3.1 §3.8 JSON carries a FieldMask as one string of lowerCamel paths, both ways") {
   GetTracksRequest request;
   request.add_ids(42);
   request.mutable_field_mask()->add_paths("tracks.artwork_url");
@@ -296,8 +310,10 @@ TEST_CASE("FieldMask: §3.1 §3.8 JSON carries a FieldMask as one string of lowe
                            R"({"fieldMask":"tracks.artworkUrl,tracks.stats.likesCount"})"}) {
     GetTracksRequest parsed;
     REQUIRE(pb::util::JsonStringToMessage(body, &parsed).ok());
-    CHECK(FieldMaskUtil::ToString(parsed.field_mask()) == "tracks.artwork_url,tracks.stats.likes_count");
-    auto mask = twirp::internal::RequestFieldMask(parsed, "field_mask", GetTracksResponse::descriptor());
+    CHECK(FieldMaskUtil::ToString(parsed.field_mask()) ==
+          "tracks.artwork_url,tracks.stats.likes_count");
+    auto mask =
+        twirp::internal::RequestFieldMask(parsed, "field_mask", GetTracksResponse::descriptor());
     REQUIRE(mask.ok());
     CHECK(mask->Includes("tracks.stats"));
   }
@@ -306,7 +322,8 @@ TEST_CASE("FieldMask: §3.1 §3.8 JSON carries a FieldMask as one string of lowe
   GetTracksRequest empty;
   REQUIRE(pb::util::JsonStringToMessage(R"({"fieldMask":""})", &empty).ok());
   CHECK(empty.has_field_mask());
-  auto all = twirp::internal::RequestFieldMask(empty, "field_mask", GetTracksResponse::descriptor());
+  auto all =
+      twirp::internal::RequestFieldMask(empty, "field_mask", GetTracksResponse::descriptor());
   REQUIRE(all.ok());
   CHECK(all->covers_all());
 
@@ -325,8 +342,8 @@ TEST_CASE("FieldPath: Child joins with '.', and the root's child is the bare nam
 }
 
 TEST_CASE("MakeFieldMask: the paths in the given order, which Parse accepts and canonicalizes") {
-  const pb::FieldMask mask = twirp::MakeFieldMask(
-      {{"tracks.title"}, {"tracks.artist.username"}, {"tracks.artist"}});
+  const pb::FieldMask mask =
+      twirp::MakeFieldMask({{"tracks.title"}, {"tracks.artist.username"}, {"tracks.artist"}});
   REQUIRE(mask.paths_size() == 3);
   CHECK(mask.paths(0) == "tracks.title");
   CHECK(mask.paths(1) == "tracks.artist.username");

@@ -15,8 +15,8 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/type_resolver_util.h>
 
-#include "codec/message_codec.h"
 #include "codec/json_types.h"
+#include "codec/message_codec.h"
 #include "twirpcpp/codec.h"
 #include "twirpcpp/test/v1/wire.pb.h"
 
@@ -32,8 +32,8 @@ using twirpcpp::test::v1::Everything;
 constexpr const char* kPrefix = "type.googleapis.com/";
 
 std::unique_ptr<pb::util::TypeResolver> PoolResolver() {
-  return std::unique_ptr<pb::util::TypeResolver>(
-      pb::util::NewTypeResolverForDescriptorPool("type.googleapis.com", pb::DescriptorPool::generated_pool()));
+  return std::unique_ptr<pb::util::TypeResolver>(pb::util::NewTypeResolverForDescriptorPool(
+      "type.googleapis.com", pb::DescriptorPool::generated_pool()));
 }
 
 void CheckSameMessageType(JsonTypes& types, const std::string& url) {
@@ -67,16 +67,19 @@ TEST_CASE("Prepare names the type as json_util does and is the same each time") 
   const std::string& url = types.Prepare(*Everything::descriptor());
   CHECK(url == std::string(kPrefix) + "twirpcpp.test.v1.Everything");
   CHECK(&types.Prepare(*Everything::descriptor()) == &url);
-  CHECK(types.Prepare(*EchoRequest::descriptor()) == std::string(kPrefix) + "twirpcpp.test.v1.EchoRequest");
+  CHECK(types.Prepare(*EchoRequest::descriptor()) ==
+        std::string(kPrefix) + "twirpcpp.test.v1.EchoRequest");
 }
 
-TEST_CASE("every type reachable from a prepared message resolves as the descriptor pool resolves it") {
+TEST_CASE(
+    "every type reachable from a prepared message resolves as the descriptor pool resolves it") {
   JsonTypes types;
   types.Prepare(*EchoRequest::descriptor());
-  for (const char* name : {"twirpcpp.test.v1.EchoRequest", "twirpcpp.test.v1.Everything", "twirpcpp.test.v1.Inner",
-                           "twirpcpp.test.v1.Everything.CountsEntry", "twirpcpp.test.v1.Everything.InnerByIdEntry",
-                           "google.protobuf.Timestamp", "google.protobuf.StringValue", "google.protobuf.Value",
-                           "google.protobuf.Struct", "google.protobuf.ListValue"}) {
+  for (const char* name :
+       {"twirpcpp.test.v1.EchoRequest", "twirpcpp.test.v1.Everything", "twirpcpp.test.v1.Inner",
+        "twirpcpp.test.v1.Everything.CountsEntry", "twirpcpp.test.v1.Everything.InnerByIdEntry",
+        "google.protobuf.Timestamp", "google.protobuf.StringValue", "google.protobuf.Value",
+        "google.protobuf.Struct", "google.protobuf.ListValue"}) {
     CheckSameMessageType(types, std::string(kPrefix) + name);
   }
   for (const char* name : {"twirpcpp.test.v1.Color", "google.protobuf.NullValue"}) {
@@ -103,9 +106,11 @@ TEST_CASE("JSON through the cache is what twirp::Encode and twirp::Decode give w
   EchoResponse response;
   response.set_text("t");
   *response.mutable_payload() = Populated();
-  const std::vector<const pb::Message*> messages = {&response, &response.payload(), &response.payload().inner()};
+  const std::vector<const pb::Message*> messages = {&response, &response.payload(),
+                                                    &response.payload().inner()};
   for (const twirp::JsonWriteOptions& options :
-       {twirp::JsonWriteOptions{}, twirp::kClientJsonWriteOptions, twirp::JsonWriteOptions{false, true}}) {
+       {twirp::JsonWriteOptions{}, twirp::kClientJsonWriteOptions,
+        twirp::JsonWriteOptions{false, true}}) {
     for (const pb::Message* message : messages) {
       const auto cached = twirp::internal::Encode(*message, Encoding::kJson, options, &types);
       const auto plain = twirp::Encode(*message, Encoding::kJson, options);
@@ -119,7 +124,8 @@ TEST_CASE("JSON through the cache is what twirp::Encode and twirp::Decode give w
     }
   }
   Everything bad;
-  const auto refused = twirp::internal::Decode(R"({"int32_value":"x"})", Encoding::kJson, bad, &types);
+  const auto refused =
+      twirp::internal::Decode(R"({"int32_value":"x"})", Encoding::kJson, bad, &types);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code() == twirp::ErrorCode::kMalformed);
 }
@@ -155,9 +161,9 @@ TEST_CASE("a message of another descriptor pool is converted from its own pool, 
 
 TEST_CASE("threads preparing and resolving at once all see complete types") {
   JsonTypes types;
-  const std::vector<const pb::Descriptor*> roots = {EchoRequest::descriptor(), EchoResponse::descriptor(),
-                                                    twirpcpp::test::v1::Empty::descriptor(),
-                                                    twirpcpp::test::v1::Reordered::descriptor()};
+  const std::vector<const pb::Descriptor*> roots = {
+      EchoRequest::descriptor(), EchoResponse::descriptor(),
+      twirpcpp::test::v1::Empty::descriptor(), twirpcpp::test::v1::Reordered::descriptor()};
   const EchoResponse expected_response = [] {
     EchoResponse r;
     r.set_text("x");
@@ -171,7 +177,8 @@ TEST_CASE("threads preparing and resolving at once all see complete types") {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
         types.Prepare(*roots[(t + i) % roots.size()]);
-        const auto encoded = twirp::internal::Encode(expected_response, Encoding::kJson, {}, &types);
+        const auto encoded =
+            twirp::internal::Encode(expected_response, Encoding::kJson, {}, &types);
         if (!encoded.ok() || *encoded != expected) ++mismatches[t];
       }
     });

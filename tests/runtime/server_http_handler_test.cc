@@ -43,7 +43,8 @@ class HandlerServer {
 
 }  // namespace
 
-TEST_CASE("A handler prefix ending in '/' serves its subtree, any other prefix only its exact path") {
+TEST_CASE(
+    "A handler prefix ending in '/' serves its subtree, any other prefix only its exact path") {
   HandlerServer server([](Server& s) {
     s.Handle("/api/", Named("api-tree"));
     s.Handle("/api/v1/special", Named("special"));
@@ -78,25 +79,28 @@ TEST_CASE("§1.2 with handlers registered, Twirp paths still reach the Twirp rou
 
 TEST_CASE("A handler sees method, target, decoded path, query, headers and body") {
   HandlerServer server([](Server& s) {
-    s.Handle("/echo/", [](Context& ctx, const ::twirp::HttpRequest& r) -> Awaitable<::twirp::HttpResponse> {
-      std::string out;
-      out += "method=" + std::string(r.method) + "\n";
-      out += "target=" + std::string(r.target) + "\n";
-      out += "path=" + r.path + "\n";
-      out += "query=" + std::string(r.query) + "\n";
-      out += "ids=" + r.QueryParam("ids").value_or("<none>") + "\n";
-      out += "name=" + r.QueryParam("name").value_or("<none>") + "\n";
-      out += "missing=" + r.QueryParam("missing").value_or("<none>") + "\n";
-      out += "header=" + std::string(r.Header("x-country").value_or("<none>")) + "\n";
-      out += "ctx-header=" + std::string(ctx.request_header("X-Country").value_or("<none>")) + "\n";
-      out += "body=" + std::string(r.body);
-      ::twirp::HttpResponse response = ::twirp::HttpResponse::Text(201, std::move(out));
-      response.headers.emplace_back("X-Handler", "yes");
-      co_return response;
-    });
+    s.Handle("/echo/",
+             [](Context& ctx, const ::twirp::HttpRequest& r) -> Awaitable<::twirp::HttpResponse> {
+               std::string out;
+               out += "method=" + std::string(r.method) + "\n";
+               out += "target=" + std::string(r.target) + "\n";
+               out += "path=" + r.path + "\n";
+               out += "query=" + std::string(r.query) + "\n";
+               out += "ids=" + r.QueryParam("ids").value_or("<none>") + "\n";
+               out += "name=" + r.QueryParam("name").value_or("<none>") + "\n";
+               out += "missing=" + r.QueryParam("missing").value_or("<none>") + "\n";
+               out += "header=" + std::string(r.Header("x-country").value_or("<none>")) + "\n";
+               out +=
+                   "ctx-header=" + std::string(ctx.request_header("X-Country").value_or("<none>")) +
+                   "\n";
+               out += "body=" + std::string(r.body);
+               ::twirp::HttpResponse response = ::twirp::HttpResponse::Text(201, std::move(out));
+               response.headers.emplace_back("X-Handler", "yes");
+               co_return response;
+             });
   });
-  auto response = RoundTrip(
-      server.port(), BuildRequest("PUT", "/echo/a%20b/c?ids=1%2C2,3&name=x+y", {"X-Country: DE"}, "hello"));
+  auto response = RoundTrip(server.port(), BuildRequest("PUT", "/echo/a%20b/c?ids=1%2C2,3&name=x+y",
+                                                        {"X-Country: DE"}, "hello"));
   REQUIRE(response);
   CHECK(response->status == 201);
   CHECK(response->Header("Content-Type") == "text/plain; charset=utf-8");
@@ -109,14 +113,15 @@ TEST_CASE("A handler sees method, target, decoded path, query, headers and body"
 
 TEST_CASE("A handler's response headers from the Context are sent, framing headers are not") {
   HandlerServer server([](Server& s) {
-    s.Handle("/h", [](Context& ctx, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
-      (void)ctx.SetResponseHeader("X-From-Context", "1");
-      ::twirp::HttpResponse response = ::twirp::HttpResponse::Json(200, R"({"ok":true})");
-      response.headers.emplace_back("Content-Length", "999");
-      response.headers.emplace_back("Content-Type", "text/html");
-      response.headers.emplace_back("Connection", "close");
-      co_return response;
-    });
+    s.Handle("/h",
+             [](Context& ctx, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
+               (void)ctx.SetResponseHeader("X-From-Context", "1");
+               ::twirp::HttpResponse response = ::twirp::HttpResponse::Json(200, R"({"ok":true})");
+               response.headers.emplace_back("Content-Length", "999");
+               response.headers.emplace_back("Content-Type", "text/html");
+               response.headers.emplace_back("Connection", "close");
+               co_return response;
+             });
   });
   RawConnection connection(server.port());
   REQUIRE(connection.Send(BuildRequest("GET", "/h", {}, "")));
@@ -137,17 +142,20 @@ TEST_CASE("A handler's response headers from the Context are sent, framing heade
 
 TEST_CASE("A handler that throws is answered with a 500 internal error and the server carries on") {
   HandlerServer server([](Server& s) {
-    s.Handle("/boom", [](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
-      throw std::runtime_error("kaboom");
-      co_return ::twirp::HttpResponse{};
-    });
+    s.Handle("/boom",
+             [](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
+               throw std::runtime_error("kaboom");
+               co_return ::twirp::HttpResponse{};
+             });
     // Throws before its coroutine even starts.
-    s.Handle("/eager", [](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
-      throw std::runtime_error("eager");
-    });
-    s.Handle("/bad-status", [](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
-      co_return ::twirp::HttpResponse::Text(1000, "");
-    });
+    s.Handle("/eager",
+             [](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
+               throw std::runtime_error("eager");
+             });
+    s.Handle("/bad-status",
+             [](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
+               co_return ::twirp::HttpResponse::Text(1000, "");
+             });
   });
   for (const char* path : {"/boom", "/eager"}) {
     INFO(path);
@@ -172,13 +180,16 @@ TEST_CASE("The server's body limit applies to handler requests") {
   options.max_body_bytes = 16;
   HandlerServer server(
       [&calls](Server& s) {
-        s.Handle("/upload", [&calls](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
-          ++calls;
-          co_return ::twirp::HttpResponse::Text(200, "ok");
-        });
+        s.Handle(
+            "/upload",
+            [&calls](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
+              ++calls;
+              co_return ::twirp::HttpResponse::Text(200, "ok");
+            });
       },
       options);
-  auto response = RoundTrip(server.port(), BuildRequest("POST", "/upload", {}, std::string(100, 'x')));
+  auto response =
+      RoundTrip(server.port(), BuildRequest("POST", "/upload", {}, std::string(100, 'x')));
   REQUIRE(response);
   CHECK(response->status == 400);
   CHECK(response->body.find(R"("code":"malformed")") != std::string::npos);
@@ -190,12 +201,13 @@ TEST_CASE("A handler request carries the server's request deadline and can await
   options.request_deadline = milliseconds(5000);
   HandlerServer server(
       [](Server& s) {
-        s.Handle("/slow", [](Context& ctx, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
-          boost::asio::steady_timer timer(ctx.executor());
-          timer.expires_after(milliseconds(20));
-          co_await timer.async_wait(boost::asio::use_awaitable);
-          co_return ::twirp::HttpResponse::Text(200, ctx.deadline() ? "deadline" : "none");
-        });
+        s.Handle("/slow",
+                 [](Context& ctx, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
+                   boost::asio::steady_timer timer(ctx.executor());
+                   timer.expires_after(milliseconds(20));
+                   co_await timer.async_wait(boost::asio::use_awaitable);
+                   co_return ::twirp::HttpResponse::Text(200, ctx.deadline() ? "deadline" : "none");
+                 });
       },
       options);
   auto response = server.Get("/slow");
@@ -214,8 +226,8 @@ TEST_CASE("Hooks are Twirp's only: a handler request runs none of them") {
   HandlerServer server([](Server& s) { s.Handle("/plain", Named("plain")); }, options);
   CHECK(server.Get("/plain")->status == 200);
   // A Twirp request afterwards on the same server does run them.
-  CHECK(RoundTrip(server.port(), PostRequest(kEchoPath, "application/protobuf",
-                                             MakeEcho("x").SerializeAsString()))
+  CHECK(RoundTrip(server.port(),
+                  PostRequest(kEchoPath, "application/protobuf", MakeEcho("x").SerializeAsString()))
             ->status == 200);
   REQUIRE(recorder.WaitFor("sent"));
   CHECK(recorder.events() == std::vector<std::string>{"received", "sent"});
@@ -224,10 +236,12 @@ TEST_CASE("Hooks are Twirp's only: a handler request runs none of them") {
 TEST_CASE("The metrics endpoint is a plain handler: GET only, and its path cannot be taken twice") {
   ServerOptions options = TestOptions();
   options.metrics.enabled = true;
-  HandlerServer server([](Server& s) {
-    CHECK_THROWS_AS(s.Handle("/metrics", Named("mine")), std::logic_error);
-    s.Handle("/metrics/extra", Named("extra"));
-  }, options);
+  HandlerServer server(
+      [](Server& s) {
+        CHECK_THROWS_AS(s.Handle("/metrics", Named("mine")), std::logic_error);
+        s.Handle("/metrics/extra", Named("extra"));
+      },
+      options);
   auto scrape = server.Get("/metrics");
   REQUIRE(scrape);
   CHECK(scrape->status == 200);
@@ -255,13 +269,14 @@ TEST_CASE("A handler request is answered during a graceful shutdown with Connect
   HandlerServer* self = nullptr;
   Recorder recorder;
   HandlerServer server([&](Server& s) {
-    s.Handle("/stop", [&](Context& ctx, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
-      recorder.Add("in handler");
-      boost::asio::steady_timer timer(ctx.executor());
-      timer.expires_after(milliseconds(200));
-      co_await timer.async_wait(boost::asio::use_awaitable);
-      co_return ::twirp::HttpResponse::Text(200, "done");
-    });
+    s.Handle("/stop",
+             [&](Context& ctx, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
+               recorder.Add("in handler");
+               boost::asio::steady_timer timer(ctx.executor());
+               timer.expires_after(milliseconds(200));
+               co_await timer.async_wait(boost::asio::use_awaitable);
+               co_return ::twirp::HttpResponse::Text(200, "done");
+             });
   });
   self = &server;
   RawConnection connection(server.port());

@@ -13,7 +13,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kProto = "application/protobuf";
 
 std::string EchoRequestBytes(std::string text, int delay_ms = 0) {
-  return PostRequest(kEchoPath, kProto, MakeEcho(std::move(text), "", delay_ms).SerializeAsString());
+  return PostRequest(kEchoPath, kProto,
+                     MakeEcho(std::move(text), "", delay_ms).SerializeAsString());
 }
 
 std::string TextOf(const HttpResponse& response) {
@@ -31,37 +32,44 @@ void CheckServerHealthy(std::uint16_t port) {
 
 }  // namespace
 
-TEST_CASE("(deliberate difference from §2.9) a body over max_body_bytes announced by Content-Length is malformed before it is read") {
+TEST_CASE(
+    "(deliberate difference from §2.9) a body over max_body_bytes announced by Content-Length is malformed before it is read") {
   ServerOptions options = TestOptions();
   options.max_body_bytes = 1024;
   TestServer server(options);
   RawConnection connection(server.port());
   // Headers only: the server must answer without waiting for the 5000 bytes.
-  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/protobuf\r\nContent-Length: 5000\r\n\r\n"));
+  REQUIRE(
+      connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Type: application/protobuf\r\nContent-Length: 5000\r\n\r\n"));
   auto response = connection.ReadResponse();
   REQUIRE(response);
   CHECK(response->status == 400);
   CHECK(response->Header("Content-Type") == "application/json");
   CHECK(response->Header("Connection") == "close");
-  CHECK(response->body == R"({"code":"malformed","msg":"request body exceeds the limit of 1024 bytes"})");
+  CHECK(response->body ==
+        R"({"code":"malformed","msg":"request body exceeds the limit of 1024 bytes"})");
   CHECK(connection.WaitForClose(milliseconds(3000)));
   CheckServerHealthy(server.port());
 }
 
-TEST_CASE("(deliberate difference from §2.9) a chunked body growing past max_body_bytes is malformed and the connection closed") {
+TEST_CASE(
+    "(deliberate difference from §2.9) a chunked body growing past max_body_bytes is malformed and the connection closed") {
   ServerOptions options = TestOptions();
   options.max_body_bytes = 1024;
   TestServer server(options);
   RawConnection connection(server.port());
   const std::string chunk(600, 'a');
-  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/protobuf\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n"));
+  REQUIRE(
+      connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Type: application/protobuf\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "258\r\n" +
+                      chunk + "\r\n258\r\n" + chunk + "\r\n"));
   auto response = connection.ReadResponse();
   REQUIRE(response);
   CHECK(response->status == 400);
-  CHECK(response->body == R"({"code":"malformed","msg":"request body exceeds the limit of 1024 bytes"})");
+  CHECK(response->body ==
+        R"({"code":"malformed","msg":"request body exceeds the limit of 1024 bytes"})");
   CHECK(connection.WaitForClose(milliseconds(3000)));
   CheckServerHealthy(server.port());
 }
@@ -72,9 +80,10 @@ TEST_CASE("A chunked body within the limit is served") {
   char size[16];
   std::snprintf(size, sizeof size, "%zx", body.size());
   RawConnection connection(server.port());
-  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/protobuf\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                          std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n"));
+  REQUIRE(
+      connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Type: application/protobuf\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                      std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n"));
   auto response = connection.ReadResponse();
   REQUIRE(response);
   CHECK(response->status == 200);
@@ -86,7 +95,8 @@ TEST_CASE("Header fields over max_header_bytes are malformed and the connection 
   options.max_header_bytes = 1024;
   TestServer server(options);
   RawConnection connection(server.port());
-  REQUIRE(connection.Send(PostRequest(kEchoPath, kProto, "", {"X-Big: " + std::string(2000, 'b')})));
+  REQUIRE(
+      connection.Send(PostRequest(kEchoPath, kProto, "", {"X-Big: " + std::string(2000, 'b')})));
   auto response = connection.ReadResponse();
   REQUIRE(response);
   CHECK(response->status == 400);
@@ -142,13 +152,15 @@ TEST_CASE("A body slower than body_timeout gets the connection closed") {
   TestServer server(options);
   RawConnection connection(server.port());
   const auto start = Clock::now();
-  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/protobuf\r\nContent-Length: 10\r\n\r\nab"));
+  REQUIRE(
+      connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Type: application/protobuf\r\nContent-Length: 10\r\n\r\nab"));
   CHECK(connection.WaitForClose(milliseconds(3000)));
   CHECK(Clock::now() - start < milliseconds(1500));
 }
 
-TEST_CASE("A silent new connection is closed after header_timeout, an idle kept-alive one after idle_timeout") {
+TEST_CASE(
+    "A silent new connection is closed after header_timeout, an idle kept-alive one after idle_timeout") {
   ServerOptions options = TestOptions();
   options.header_timeout = milliseconds(300);
   options.idle_timeout = milliseconds(600);
@@ -193,7 +205,8 @@ TEST_CASE("Keep-alive: one connection carries many requests") {
   auto last = connection.ReadResponse();
   REQUIRE(last);
   CHECK(TextOf(*last) == "last");
-  CHECK(server.server().metrics().Render().find("twirp_server_connections 1\n") != std::string::npos);
+  CHECK(server.server().metrics().Render().find("twirp_server_connections 1\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("Pipelined requests are answered in order") {
@@ -214,7 +227,8 @@ TEST_CASE("Pipelined requests are answered in order") {
   CHECK(third->body.find("third") != std::string::npos);
 }
 
-TEST_CASE("Connection: close and HTTP/1.0 without keep-alive end the connection after the response") {
+TEST_CASE(
+    "Connection: close and HTTP/1.0 without keep-alive end the connection after the response") {
   TestServer server;
   {
     RawConnection connection(server.port());
@@ -227,8 +241,9 @@ TEST_CASE("Connection: close and HTTP/1.0 without keep-alive end the connection 
   }
   {
     RawConnection connection(server.port());
-    REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.0\r\n"
-                            "Content-Type: application/protobuf\r\nContent-Length: 0\r\n\r\n"));
+    REQUIRE(
+        connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.0\r\n"
+                        "Content-Type: application/protobuf\r\nContent-Length: 0\r\n\r\n"));
     auto response = connection.ReadResponse();
     REQUIRE(response);
     CHECK(response->status == 200);
@@ -236,8 +251,9 @@ TEST_CASE("Connection: close and HTTP/1.0 without keep-alive end the connection 
   }
   {
     RawConnection connection(server.port());
-    const std::string request = "POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.0\r\nConnection: keep-alive\r\n"
-                                "Content-Type: application/protobuf\r\nContent-Length: 0\r\n\r\n";
+    const std::string request =
+        "POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.0\r\nConnection: keep-alive\r\n"
+        "Content-Type: application/protobuf\r\nContent-Length: 0\r\n\r\n";
     REQUIRE(connection.Send(request));
     auto response = connection.ReadResponse();
     REQUIRE(response);
@@ -251,9 +267,11 @@ TEST_CASE("Expect: 100-continue gets an interim 100 before the body is sent") {
   TestServer server;
   RawConnection connection(server.port());
   const std::string body = MakeEcho("continued").SerializeAsString();
-  REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/protobuf\r\nExpect: 100-continue\r\n"
-                          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  REQUIRE(
+      connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Type: application/protobuf\r\nExpect: 100-continue\r\n"
+                      "Content-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n"));
   auto interim = connection.ReadResponse();
   REQUIRE(interim);
   CHECK(interim->status == 100);
@@ -289,15 +307,22 @@ TEST_CASE("Metrics count requests per method and outcome and are served as Prome
   CHECK(scrape->status == 200);
   CHECK(scrape->Header("Content-Type")->rfind("text/plain; version=0.0.4", 0) == 0);
   const std::string& text = scrape->body;
-  CHECK(text.find(R"(twirp_server_requests_total{service="twirpcpp.test.v1.Echo",method="Echo",code="ok"} 2)") !=
-        std::string::npos);
+  CHECK(
+      text.find(
+          R"(twirp_server_requests_total{service="twirpcpp.test.v1.Echo",method="Echo",code="ok"} 2)") !=
+      std::string::npos);
   CHECK(text.find(R"(twirp_server_requests_total{service="",method="",code="bad_route"} 1)") !=
         std::string::npos);
-  CHECK(text.find(R"(twirp_server_request_duration_seconds_count{service="twirpcpp.test.v1.Echo",method="Echo"} 4)") !=
+  CHECK(
+      text.find(
+          R"(twirp_server_request_duration_seconds_count{service="twirpcpp.test.v1.Echo",method="Echo"} 4)") !=
+      std::string::npos);
+  CHECK(
+      text.find(
+          R"(twirp_server_request_duration_seconds_bucket{service="twirpcpp.test.v1.Echo",method="Echo",le="+Inf"} 4)") !=
+      std::string::npos);
+  CHECK(text.find("# TYPE twirp_server_connections gauge\ntwirp_server_connections ") !=
         std::string::npos);
-  CHECK(text.find(R"(twirp_server_request_duration_seconds_bucket{service="twirpcpp.test.v1.Echo",method="Echo",le="+Inf"} 4)") !=
-        std::string::npos);
-  CHECK(text.find("# TYPE twirp_server_connections gauge\ntwirp_server_connections ") != std::string::npos);
 }
 
 TEST_CASE("§1.2 with metrics disabled GET /metrics is an ordinary bad_route") {
@@ -305,8 +330,9 @@ TEST_CASE("§1.2 with metrics disabled GET /metrics is an ordinary bad_route") {
   auto response = RoundTrip(server.port(), BuildRequest("GET", "/metrics", {}, ""));
   REQUIRE(response);
   CHECK(response->status == 404);
-  CHECK(response->body ==
-        R"x({"code":"bad_route","msg":"unsupported method \"GET\" (only POST is allowed)","meta":{"twirp_invalid_route":"GET /metrics"}})x");
+  CHECK(
+      response->body ==
+      R"x({"code":"bad_route","msg":"unsupported method \"GET\" (only POST is allowed)","meta":{"twirp_invalid_route":"GET /metrics"}})x");
 }
 
 TEST_CASE("Connections beyond max_connections are closed at once") {

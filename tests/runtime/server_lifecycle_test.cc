@@ -57,8 +57,8 @@ TEST_CASE("§5.1 §5.9-5.10 hooks on success run in Go's order with names and st
   ServerOptions options = TestOptions();
   options.hooks = RecordingHooks(recorder);
   options.hooks.request_received = [&recorder](Context& ctx) -> Result<void> {
-    recorder.Add("received:" + std::string(ctx.package_name()) + "/" + std::string(ctx.service_name()) +
-                 "/" + std::string(ctx.method_name()));
+    recorder.Add("received:" + std::string(ctx.package_name()) + "/" +
+                 std::string(ctx.service_name()) + "/" + std::string(ctx.method_name()));
     return Ok();
   };
   TestServer server(options);
@@ -66,9 +66,9 @@ TEST_CASE("§5.1 §5.9-5.10 hooks on success run in Go's order with names and st
   REQUIRE(response);
   CHECK(response->status == 200);
   // The method name is CamelCase even on the literal route.
-  CHECK(WaitForSent(recorder) == std::vector<std::string>{"received:twirpcpp.test.v1/Echo/",
-                                                          "routed[MakeHatV1|]", "prepared[MakeHatV1|]",
-                                                          "sent[MakeHatV1|200]"});
+  CHECK(WaitForSent(recorder) ==
+        std::vector<std::string>{"received:twirpcpp.test.v1/Echo/", "routed[MakeHatV1|]",
+                                 "prepared[MakeHatV1|]", "sent[MakeHatV1|200]"});
 }
 
 TEST_CASE("§5.2 a handler error runs Received, Routed, Error, Sent with the status visible") {
@@ -80,7 +80,8 @@ TEST_CASE("§5.2 a handler error runs Received, Routed, Error, Sent with the sta
   REQUIRE(response);
   CHECK(response->status == 404);
   CHECK(WaitForSent(recorder) == std::vector<std::string>{"received[|]", "routed[Echo|]",
-                                                          "error:not_found[Echo|404]", "sent[Echo|404]"});
+                                                          "error:not_found[Echo|404]",
+                                                          "sent[Echo|404]"});
 }
 
 TEST_CASE("§5.2 a decode failure runs Received, Routed, Error, Sent") {
@@ -133,16 +134,20 @@ TEST_CASE("§5.4 an error from RequestReceived or RequestRouted becomes the resp
     const auto events = WaitForSent(recorder);
     if (in_routed) {
       CHECK(events == std::vector<std::string>{"received[|]", "second-received",
-                                               "error:unauthenticated[Echo|401]", "sent[Echo|401]"});
+                                               "error:unauthenticated[Echo|401]",
+                                               "sent[Echo|401]"});
     } else {
       CHECK(events == std::vector<std::string>{"error:unauthenticated[|401]", "sent[|401]"});
     }
   }
 }
 
-TEST_CASE("§5.6 §5.12 handler response headers are sent on success and error; Error hooks may add some") {
+TEST_CASE(
+    "§5.6 §5.12 handler response headers are sent on success and error; Error hooks may add some") {
   ServerOptions options = TestOptions();
-  options.hooks.error = [](Context& ctx, const Error&) { (void)ctx.AddResponseHeader("X-Error-Hook", "1"); };
+  options.hooks.error = [](Context& ctx, const Error&) {
+    (void)ctx.AddResponseHeader("X-Error-Hook", "1");
+  };
   TestServer server(options);
   auto ok = server.PostEcho(MakeEcho("hello"));
   REQUIRE(ok);
@@ -193,8 +198,8 @@ TEST_CASE("§5.7-5.8 interceptors run outermost first around the handler, after 
   options.hooks = RecordingHooks(recorder);
   auto named = [&recorder](std::string name) -> Interceptor {
     return [&recorder, name](Context& ctx, const google::protobuf::Message& request,
-                             google::protobuf::Message& response, const Method& next)
-               -> Awaitable<Result<void>> {
+                             google::protobuf::Message& response,
+                             const Method& next) -> Awaitable<Result<void>> {
       recorder.Add(name + "-in");
       Result<void> result = co_await next(ctx, request, response);
       recorder.Add(name + "-out");
@@ -206,9 +211,9 @@ TEST_CASE("§5.7-5.8 interceptors run outermost first around the handler, after 
   auto response = server.PostEcho(MakeEcho("x"));
   REQUIRE(response);
   CHECK(response->status == 200);
-  CHECK(WaitForSent(recorder) == std::vector<std::string>{"received[|]", "routed[Echo|]", "a-in", "b-in",
-                                                          "b-out", "a-out", "prepared[Echo|]",
-                                                          "sent[Echo|200]"});
+  CHECK(WaitForSent(recorder) == std::vector<std::string>{"received[|]", "routed[Echo|]", "a-in",
+                                                          "b-in", "b-out", "a-out",
+                                                          "prepared[Echo|]", "sent[Echo|200]"});
 }
 
 TEST_CASE("§5.8 an interceptor may replace the request; one of the wrong type is internal") {
@@ -236,8 +241,9 @@ TEST_CASE("§5.8 an interceptor may replace the request; one of the wrong type i
   auto wrong = server.PostEcho(MakeEcho("swap"));
   REQUIRE(wrong);
   CHECK(wrong->status == 500);
-  CHECK(wrong->body ==
-        R"({"code":"internal","msg":"failed type assertion req.(*EchoRequest) when calling interceptor"})");
+  CHECK(
+      wrong->body ==
+      R"({"code":"internal","msg":"failed type assertion req.(*EchoRequest) when calling interceptor"})");
 }
 
 TEST_CASE("§4.10 a throwing interceptor is internal Internal service panic") {
@@ -266,7 +272,8 @@ TEST_CASE("A slow blocking handler does not stall coroutine requests on a single
   TestServer server(options);
   RawConnection slow(server.port());
   const auto start = Clock::now();
-  REQUIRE(slow.Send(PostRequest(kMakeHatPath, kProto, MakeEcho("slow", "", 800).SerializeAsString())));
+  REQUIRE(
+      slow.Send(PostRequest(kMakeHatPath, kProto, MakeEcho("slow", "", 800).SerializeAsString())));
   REQUIRE(recorder.WaitFor("routed:MakeHatV1"));
   auto fast = server.PostEcho(MakeEcho("fast"));
   const auto fast_done = Clock::now() - start;
@@ -279,7 +286,8 @@ TEST_CASE("A slow blocking handler does not stall coroutine requests on a single
   CHECK(Clock::now() - start >= milliseconds(800));
 }
 
-TEST_CASE("Graceful shutdown: the request in flight completes with Connection: close, new connections are refused") {
+TEST_CASE(
+    "Graceful shutdown: the request in flight completes with Connection: close, new connections are refused") {
   Recorder recorder;
   ServerOptions options = TestOptions();
   auto routed = std::make_shared<std::atomic<int>>(0);
@@ -297,7 +305,8 @@ TEST_CASE("Graceful shutdown: the request in flight completes with Connection: c
   REQUIRE(busy.Send(PostRequest(kEchoPath, kProto, MakeEcho("late", "", 600).SerializeAsString())));
   REQUIRE(recorder.WaitFor("routed2"));  // the busy request is in its handler
   const auto start = Clock::now();
-  auto shutdown = std::async(std::launch::async, [&] { server->server().Shutdown(std::chrono::seconds(5)); });
+  auto shutdown =
+      std::async(std::launch::async, [&] { server->server().Shutdown(std::chrono::seconds(5)); });
 
   // The idle connection is closed at once.
   CHECK(idle.WaitForClose(milliseconds(1000)));
@@ -341,7 +350,8 @@ TEST_CASE("Shutdown: requests still running when the grace period ends are cut o
   };
   TestServer server(options);
   RawConnection busy(server.port());
-  REQUIRE(busy.Send(PostRequest(kEchoPath, kProto, MakeEcho("never", "", 5000).SerializeAsString())));
+  REQUIRE(
+      busy.Send(PostRequest(kEchoPath, kProto, MakeEcho("never", "", 5000).SerializeAsString())));
   REQUIRE(recorder.WaitFor("routed"));
   const auto start = Clock::now();
   server.server().Shutdown(milliseconds(200));
@@ -383,7 +393,8 @@ TEST_CASE("§5.9 the context carries request headers, the request deadline and t
     recorder.Add("trace:" + std::string(ctx.request_header("x-trace-id").value_or("-")));
     const auto left = *ctx.deadline() - Clock::now();
     recorder.Add(left > std::chrono::milliseconds(1000) && left <= std::chrono::milliseconds(1500)
-                     ? "deadline:ok" : "deadline:bad");
+                     ? "deadline:ok"
+                     : "deadline:bad");
     recorder.Add(ctx.executor() ? "executor:ok" : "executor:none");
     return Ok();
   };

@@ -39,13 +39,24 @@ EchoResponse ParseProto(const HttpResponse& response) {
 
 TEST_CASE("§4.1 every error code is sent with its HTTP status and Go's exact JSON body") {
   TestServer server;
-  const std::vector<std::pair<std::string, int>> table = {
-      {"canceled", 408},          {"unknown", 500},          {"invalid_argument", 400},
-      {"malformed", 400},         {"deadline_exceeded", 408}, {"not_found", 404},
-      {"bad_route", 404},         {"already_exists", 409},   {"permission_denied", 403},
-      {"unauthenticated", 401},   {"resource_exhausted", 429}, {"failed_precondition", 412},
-      {"aborted", 409},           {"out_of_range", 400},     {"unimplemented", 501},
-      {"internal", 500},          {"unavailable", 503},      {"data_loss", 500}};
+  const std::vector<std::pair<std::string, int>> table = {{"canceled", 408},
+                                                          {"unknown", 500},
+                                                          {"invalid_argument", 400},
+                                                          {"malformed", 400},
+                                                          {"deadline_exceeded", 408},
+                                                          {"not_found", 404},
+                                                          {"bad_route", 404},
+                                                          {"already_exists", 409},
+                                                          {"permission_denied", 403},
+                                                          {"unauthenticated", 401},
+                                                          {"resource_exhausted", 429},
+                                                          {"failed_precondition", 412},
+                                                          {"aborted", 409},
+                                                          {"out_of_range", 400},
+                                                          {"unimplemented", 501},
+                                                          {"internal", 500},
+                                                          {"unavailable", 503},
+                                                          {"data_loss", 500}};
   REQUIRE(table.size() == static_cast<std::size_t>(kErrorCodeCount));
   for (const auto& [code, status] : table) {
     INFO(code);
@@ -61,11 +72,13 @@ TEST_CASE("§4.1 every error code is sent with its HTTP status and Go's exact JS
 
 TEST_CASE("§1.2 a method other than POST is bad_route with Go's message") {
   TestServer server;
-  auto response = RoundTrip(server.port(), BuildRequest("GET", kEchoPath, {"Content-Type: application/json"}, ""));
+  auto response = RoundTrip(server.port(),
+                            BuildRequest("GET", kEchoPath, {"Content-Type: application/json"}, ""));
   CheckBadRoute(response, R"(unsupported method \"GET\" (only POST is allowed))",
                 "GET /twirp/twirpcpp.test.v1.Echo/Echo");
   // Go compares the method case-sensitively.
-  response = RoundTrip(server.port(), BuildRequest("post", kEchoPath, {"Content-Type: application/json"}, "{}"));
+  response = RoundTrip(server.port(),
+                       BuildRequest("post", kEchoPath, {"Content-Type: application/json"}, "{}"));
   CheckBadRoute(response, R"(unsupported method \"post\" (only POST is allowed))",
                 "post /twirp/twirpcpp.test.v1.Echo/Echo");
 }
@@ -90,16 +103,19 @@ TEST_CASE("§1.6 a trailing slash or an extra segment is bad_route") {
   CheckBadRoute(server.Post("/twirp/twirpcpp.test.v1.Echo/Echo/", kProto, ""),
                 R"(no handler for path \"/twirp/twirpcpp.test.v1.Echo/Echo/\")",
                 "POST /twirp/twirpcpp.test.v1.Echo/Echo/");
-  CheckBadRoute(server.Post("/x/twirp/twirpcpp.test.v1.Echo/Echo", kProto, ""),
-                R"(invalid path prefix \"/x/twirp\", expected \"/twirp\", on path \"/x/twirp/twirpcpp.test.v1.Echo/Echo\")",
-                "POST /x/twirp/twirpcpp.test.v1.Echo/Echo");
-  CheckBadRoute(server.Post("/twirpcpp.test.v1.Echo/Echo", kProto, ""),
-                R"(invalid path prefix \"\", expected \"/twirp\", on path \"/twirpcpp.test.v1.Echo/Echo\")",
-                "POST /twirpcpp.test.v1.Echo/Echo");
+  CheckBadRoute(
+      server.Post("/x/twirp/twirpcpp.test.v1.Echo/Echo", kProto, ""),
+      R"(invalid path prefix \"/x/twirp\", expected \"/twirp\", on path \"/x/twirp/twirpcpp.test.v1.Echo/Echo\")",
+      "POST /x/twirp/twirpcpp.test.v1.Echo/Echo");
+  CheckBadRoute(
+      server.Post("/twirpcpp.test.v1.Echo/Echo", kProto, ""),
+      R"(invalid path prefix \"\", expected \"/twirp\", on path \"/twirpcpp.test.v1.Echo/Echo\")",
+      "POST /twirpcpp.test.v1.Echo/Echo");
   // §1.12: a doubled slash is a different prefix too.
-  CheckBadRoute(server.Post("//twirp/twirpcpp.test.v1.Echo/Echo", kProto, ""),
-                R"(invalid path prefix \"//twirp\", expected \"/twirp\", on path \"//twirp/twirpcpp.test.v1.Echo/Echo\")",
-                "POST //twirp/twirpcpp.test.v1.Echo/Echo");
+  CheckBadRoute(
+      server.Post("//twirp/twirpcpp.test.v1.Echo/Echo", kProto, ""),
+      R"(invalid path prefix \"//twirp\", expected \"/twirp\", on path \"//twirp/twirpcpp.test.v1.Echo/Echo\")",
+      "POST //twirp/twirpcpp.test.v1.Echo/Echo");
 }
 
 TEST_CASE("§1.1 a custom prefix /a/b is served and the default one refused") {
@@ -110,9 +126,10 @@ TEST_CASE("§1.1 a custom prefix /a/b is served and the default one refused") {
   REQUIRE(ok);
   CHECK(ok->status == 200);
   CHECK(ParseProto(*ok).text() == "hi");
-  CheckBadRoute(server.Post(kEchoPath, kProto, ""),
-                R"(invalid path prefix \"/twirp\", expected \"/a/b\", on path \"/twirp/twirpcpp.test.v1.Echo/Echo\")",
-                "POST /twirp/twirpcpp.test.v1.Echo/Echo");
+  CheckBadRoute(
+      server.Post(kEchoPath, kProto, ""),
+      R"(invalid path prefix \"/twirp\", expected \"/a/b\", on path \"/twirp/twirpcpp.test.v1.Echo/Echo\")",
+      "POST /twirp/twirpcpp.test.v1.Echo/Echo");
 }
 
 TEST_CASE("§1.1 an empty prefix serves /<pkg>.<Service>/<Method>") {
@@ -122,14 +139,16 @@ TEST_CASE("§1.1 an empty prefix serves /<pkg>.<Service>/<Method>") {
   auto ok = server.Post("/twirpcpp.test.v1.Echo/Echo", kProto, EchoBody("hi"));
   REQUIRE(ok);
   CHECK(ok->status == 200);
-  CheckBadRoute(server.Post(kEchoPath, kProto, ""),
-                R"(invalid path prefix \"/twirp\", expected \"\", on path \"/twirp/twirpcpp.test.v1.Echo/Echo\")",
-                "POST /twirp/twirpcpp.test.v1.Echo/Echo");
+  CheckBadRoute(
+      server.Post(kEchoPath, kProto, ""),
+      R"(invalid path prefix \"/twirp\", expected \"\", on path \"/twirp/twirpcpp.test.v1.Echo/Echo\")",
+      "POST /twirp/twirpcpp.test.v1.Echo/Echo");
 }
 
 TEST_CASE("§1.7-1.8 literal and CamelCase method names are accepted, lowerCamel is not") {
   TestServer server;
-  for (const char* path : {"/twirp/twirpcpp.test.v1.Echo/Make_hat_v1", "/twirp/twirpcpp.test.v1.Echo/MakeHatV1"}) {
+  for (const char* path :
+       {"/twirp/twirpcpp.test.v1.Echo/Make_hat_v1", "/twirp/twirpcpp.test.v1.Echo/MakeHatV1"}) {
     INFO(path);
     auto response = server.Post(path, kProto, EchoBody("hat"));
     REQUIRE(response);
@@ -150,24 +169,26 @@ TEST_CASE("§1.7-1.8 literal and CamelCase method names are accepted, lowerCamel
 TEST_CASE("§1.4 checks run in Go's order: method, service, prefix, method name, Content-Type") {
   TestServer server;
   // Wrong HTTP method wins over everything else.
-  CheckBadRoute(RoundTrip(server.port(), BuildRequest("PUT", "/x/twirpcpp.test.v1.Nope/Nope", {}, "")),
-                R"(unsupported method \"PUT\" (only POST is allowed))",
-                "PUT /x/twirpcpp.test.v1.Nope/Nope");
+  CheckBadRoute(
+      RoundTrip(server.port(), BuildRequest("PUT", "/x/twirpcpp.test.v1.Nope/Nope", {}, "")),
+      R"(unsupported method \"PUT\" (only POST is allowed))", "PUT /x/twirpcpp.test.v1.Nope/Nope");
   // Unknown service before a wrong prefix.
   CheckBadRoute(server.Post("/x/twirpcpp.test.v1.Nope/Echo", "text/plain", ""),
                 R"(no handler for path \"/x/twirpcpp.test.v1.Nope/Echo\")",
                 "POST /x/twirpcpp.test.v1.Nope/Echo");
   // Wrong prefix before an unknown method.
-  CheckBadRoute(server.Post("/x/twirpcpp.test.v1.Echo/Nope", "text/plain", ""),
-                R"(invalid path prefix \"/x\", expected \"/twirp\", on path \"/x/twirpcpp.test.v1.Echo/Nope\")",
-                "POST /x/twirpcpp.test.v1.Echo/Nope");
+  CheckBadRoute(
+      server.Post("/x/twirpcpp.test.v1.Echo/Nope", "text/plain", ""),
+      R"(invalid path prefix \"/x\", expected \"/twirp\", on path \"/x/twirpcpp.test.v1.Echo/Nope\")",
+      "POST /x/twirpcpp.test.v1.Echo/Nope");
   // Unknown method before a bad Content-Type.
   CheckBadRoute(server.Post("/twirp/twirpcpp.test.v1.Echo/Nope", "text/plain", ""),
                 R"(no handler for path \"/twirp/twirpcpp.test.v1.Echo/Nope\")",
                 "POST /twirp/twirpcpp.test.v1.Echo/Nope");
 }
 
-TEST_CASE("§2.1-2.2 Content-Type selects the codec; anything else is bad_route with the raw header") {
+TEST_CASE(
+    "§2.1-2.2 Content-Type selects the codec; anything else is bad_route with the raw header") {
   TestServer server;
   const std::string route = "POST " + std::string(kEchoPath);
   CheckBadRoute(RoundTrip(server.port(), BuildRequest("POST", kEchoPath, {}, "")),
@@ -187,12 +208,15 @@ TEST_CASE("§2.1-2.2 Content-Type selects the codec; anything else is bad_route 
   CHECK(proto->Header("Content-Type") == "application/protobuf");
 }
 
-TEST_CASE("§1.3 the path is percent-decoded, the query ignored, absolute-form reduced to its path") {
+TEST_CASE(
+    "§1.3 the path is percent-decoded, the query ignored, absolute-form reduced to its path") {
   TestServer server;
-  auto decoded = server.Post("/twirp/twirpcpp.test.v1.Echo/%45cho?x=1&y=%zz", kProto, EchoBody("d"));
+  auto decoded =
+      server.Post("/twirp/twirpcpp.test.v1.Echo/%45cho?x=1&y=%zz", kProto, EchoBody("d"));
   REQUIRE(decoded);
   CHECK(decoded->status == 200);
-  auto absolute = server.Post("http://127.0.0.1/twirp/twirpcpp.test.v1.Echo/Echo", kProto, EchoBody("a"));
+  auto absolute =
+      server.Post("http://127.0.0.1/twirp/twirpcpp.test.v1.Echo/Echo", kProto, EchoBody("a"));
   REQUIRE(absolute);
   CHECK(absolute->status == 200);
   // The route meta and msg show the decoded path, quoted as Go's %q does.
@@ -203,7 +227,8 @@ TEST_CASE("§1.3 the path is percent-decoded, the query ignored, absolute-form r
   auto invalid = server.Post("/twirp/%zz/Echo", kProto, "");
   REQUIRE(invalid);
   CHECK(invalid->status == 400);
-  CHECK(invalid->body == R"({"code":"malformed","msg":"invalid request target \"/twirp/%zz/Echo\""})");
+  CHECK(invalid->body ==
+        R"({"code":"malformed","msg":"invalid request target \"/twirp/%zz/Echo\""})");
 }
 
 TEST_CASE("§2.3 protobuf end to end: 200, exact Content-Type, Content-Length") {
@@ -237,7 +262,8 @@ TEST_CASE("§2.3 JSON end to end: 200, exact Content-Type, Content-Length, proto
   CHECK(echoed.payload().int64_value() == 9);
 }
 
-TEST_CASE("§2.5 §2.10 an empty protobuf body is the default message; an all-default reply is empty") {
+TEST_CASE(
+    "§2.5 §2.10 an empty protobuf body is the default message; an all-default reply is empty") {
   TestServer server;
   auto response = server.Post(kEchoPath, kProto, "");
   REQUIRE(response);
@@ -252,7 +278,8 @@ TEST_CASE("§2.6 an undecodable protobuf body is malformed with Go's message and
   REQUIRE(response);
   CHECK(response->status == 400);
   CHECK(response->Header("Content-Type") == "application/json");
-  CHECK(response->body == R"({"code":"malformed","msg":"the protobuf request could not be decoded"})");
+  CHECK(response->body ==
+        R"({"code":"malformed","msg":"the protobuf request could not be decoded"})");
 }
 
 TEST_CASE("§2.8 an empty, null, non-object or invalid JSON body is malformed") {
@@ -262,7 +289,8 @@ TEST_CASE("§2.8 an empty, null, non-object or invalid JSON body is malformed") 
     auto response = server.Post(kEchoPath, kJson, body);
     REQUIRE(response);
     CHECK(response->status == 400);
-    CHECK(response->body == R"({"code":"malformed","msg":"the json request could not be decoded"})");
+    CHECK(response->body ==
+          R"({"code":"malformed","msg":"the json request could not be decoded"})");
   }
 }
 

@@ -57,7 +57,8 @@ inline Awaitable<Result<EchoResponse>> EchoAsync(Context& ctx, const EchoRequest
 
 // Blocking handler: sleeps delay_ms on its worker thread.
 inline Result<EchoResponse> EchoBlocking(Context& ctx, const EchoRequest& request) {
-  if (request.delay_ms() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(request.delay_ms()));
+  if (request.delay_ms() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(request.delay_ms()));
   return EchoResult(ctx, request);
 }
 
@@ -76,13 +77,14 @@ inline detail::ServiceRoutes EchoRoutes() {
       .package = "twirpcpp.test.v1",
       .name = "Echo",
       .camel_name = "Echo",
-      .methods = {
-          detail::UnaryRoute<EchoRequest, EchoResponse>(kEchoNames, &EchoAsync),
-          detail::UnaryRoute<Empty, Empty>(
-              kNothingNames,
-              [](Context&, const Empty&) -> Awaitable<Result<Empty>> { co_return Empty(); }),
-          detail::UnaryRoute<EchoRequest, EchoResponse>(kMakeHatNames, &EchoBlocking),
-      },
+      .methods =
+          {
+              detail::UnaryRoute<EchoRequest, EchoResponse>(kEchoNames, &EchoAsync),
+              detail::UnaryRoute<Empty, Empty>(
+                  kNothingNames,
+                  [](Context&, const Empty&) -> Awaitable<Result<Empty>> { co_return Empty(); }),
+              detail::UnaryRoute<EchoRequest, EchoResponse>(kMakeHatNames, &EchoBlocking),
+          },
   };
 }
 
@@ -113,7 +115,8 @@ class TestServer {
                                    std::string_view body, std::vector<std::string> headers = {}) {
     return RoundTrip(port(), PostRequest(target, content_type, body, std::move(headers)));
   }
-  std::optional<HttpResponse> PostEcho(const EchoRequest& request, std::string_view target = kEchoPath) {
+  std::optional<HttpResponse> PostEcho(const EchoRequest& request,
+                                       std::string_view target = kEchoPath) {
     return Post(target, "application/protobuf", request.SerializeAsString());
   }
 
@@ -140,7 +143,8 @@ class Recorder {
     cv_.notify_all();
   }
   // Waits until `event` has been recorded; false after `timeout`.
-  bool WaitFor(const std::string& event, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  bool WaitFor(const std::string& event,
+               std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     std::unique_lock lock(mutex_);
     return cv_.wait_for(lock, timeout, [&] {
       for (const auto& e : events_) {

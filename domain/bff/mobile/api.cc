@@ -16,9 +16,9 @@ namespace bff::mobile {
 
 namespace v1 = vas::tracks::v1;
 namespace users_v1 = foundation::users::v1;
-using nlohmann::json;
 using domain::AsciiUpper;
 using domain::EqualsIgnoringAsciiCase;
+using nlohmann::json;
 using twirp::Awaitable;
 using twirp::HttpResponse;
 
@@ -135,15 +135,16 @@ Awaitable<HttpResponse> MobileApi::Serve(twirp::Context& ctx, const twirp::HttpR
 }
 
 Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ctx,
-                                                               const twirp::HttpRequest& request,
-                                                               bool require_user) {
+                                                              const twirp::HttpRequest& request,
+                                                              bool require_user) {
   v1::Viewer viewer;
   if (const auto country = request.Header("X-Country"); country && !country->empty()) {
     std::string code(*country);
     std::ranges::transform(code, code.begin(), AsciiUpper);
     const auto is_letter = [](char c) { return c >= 'A' && c <= 'Z'; };
     if (code.size() != 2 || !std::ranges::all_of(code, is_letter)) {
-      co_return twirp::InvalidArgumentError("X-Country", "X-Country must be a two-letter country code");
+      co_return twirp::InvalidArgumentError("X-Country",
+                                            "X-Country must be a two-letter country code");
     }
     viewer.set_country(std::move(code));
   }
@@ -152,10 +153,12 @@ Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ct
     if (require_user) co_return twirp::UnauthenticatedError("sign in to do this");
     co_return viewer;
   }
-  if (token->empty()) co_return twirp::UnauthenticatedError("expected Authorization: Bearer <token>");
+  if (token->empty())
+    co_return twirp::UnauthenticatedError("expected Authorization: Bearer <token>");
   users_v1::AuthenticateRequest authenticate;
   authenticate.set_token(*token);
-  auto user = co_await upstreams_.users.Authenticate(std::move(authenticate), twirp::CallOptions::From(ctx));
+  auto user = co_await upstreams_.users.Authenticate(std::move(authenticate),
+                                                     twirp::CallOptions::From(ctx));
   if (!user.ok()) {
     if (user.error().code() == twirp::ErrorCode::kUnauthenticated) {
       co_return twirp::UnauthenticatedError("the session token is not valid");
@@ -245,14 +248,16 @@ Awaitable<HttpResponse> MobileApi::Like(twirp::Context& ctx, const twirp::HttpRe
     v1::LikeTrackRequest command;
     command.set_track_id(track_id);
     *command.mutable_viewer() = std::move(viewer).value();
-    auto result = co_await upstreams_.tracks.LikeTrack(std::move(command), twirp::CallOptions::From(ctx));
+    auto result =
+        co_await upstreams_.tracks.LikeTrack(std::move(command), twirp::CallOptions::From(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->created();
   } else {
     v1::UnlikeTrackRequest command;
     command.set_track_id(track_id);
     *command.mutable_viewer() = std::move(viewer).value();
-    auto result = co_await upstreams_.tracks.UnlikeTrack(std::move(command), twirp::CallOptions::From(ctx));
+    auto result =
+        co_await upstreams_.tracks.UnlikeTrack(std::move(command), twirp::CallOptions::From(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->removed();
   }

@@ -51,8 +51,7 @@ class MobileApi {
                                                     std::int64_t track_id);
   twirp::Awaitable<twirp::HttpResponse> Feed(twirp::Context& ctx,
                                              const twirp::HttpRequest& request);
-  twirp::Awaitable<twirp::HttpResponse> Like(twirp::Context& ctx,
-                                             const twirp::HttpRequest& request,
+  twirp::Awaitable<twirp::HttpResponse> Like(twirp::Context& ctx, const twirp::HttpRequest& request,
                                              std::int64_t track_id, bool like);
   // The viewer of a request: signed in with a valid bearer token, or anonymous
   // when there is none and `require_user` is false. unauthenticated otherwise;

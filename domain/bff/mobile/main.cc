@@ -31,10 +31,10 @@ int main(int argc, char* argv[]) {
 
   po::options_description description(std::string(kName) + " options");
   flags.AddTo(description);
-  description.add_options()
-      ("tracks-url", po::value(&tracks_url)->required(), "base URL of the Tracks VAS (vas.tracks.v1.Tracks)")
-      ("users-url", po::value(&users_url)->required(),
-       "base URL of foundation.users.v1.Users (sign-in only)");
+  description.add_options()("tracks-url", po::value(&tracks_url)->required(),
+                            "base URL of the Tracks VAS (vas.tracks.v1.Tracks)")(
+      "users-url", po::value(&users_url)->required(),
+      "base URL of foundation.users.v1.Users (sign-in only)");
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
   domain::ListenAddress address;
   twirp::ServerOptions options;

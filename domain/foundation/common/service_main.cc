@@ -19,10 +19,9 @@ int RunService(std::string_view name_view, int argc, char* argv[], const Service
 
   po::options_description description(name + " options");
   server_flags.AddTo(description);
-  description.add_options()
-      ("data-dir", po::value(&flags.data_dir)->default_value("data"),
-       "directory of the service's SQLite database (created if missing)")
-      ("seed", po::bool_switch(&flags.seed), "write the seed data set into a new database");
+  description.add_options()("data-dir", po::value(&flags.data_dir)->default_value("data"),
+                            "directory of the service's SQLite database (created if missing)")(
+      "seed", po::bool_switch(&flags.seed), "write the seed data set into a new database");
   if (auto exit_code = domain::ParseFlags(name, argc, argv, description)) return *exit_code;
   domain::ListenAddress address;
   twirp::ServerOptions options;

@@ -48,8 +48,8 @@ Query& Query::Bind(int index, std::int64_t value) {
 }
 
 Query& Query::Bind(int index, std::string_view value) {
-  const int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                     SQLITE_UTF8);
+  const int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   return *this;
 }
@@ -109,12 +109,12 @@ std::string Query::Text(int column) const {
                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-twirp::Result<std::unique_ptr<Database>> Database::Open(const std::string& path, std::string store) {
+twirp::Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                        std::string store) {
   sqlite3* db = nullptr;
   // NOMUTEX: the stores serialize access to their connection themselves.
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string detail = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -150,7 +150,8 @@ twirp::Result<Statement> Database::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-  if (rc != SQLITE_OK) return ErrorFromCode(rc, store_, "preparing a statement", sqlite3_errmsg(db_));
+  if (rc != SQLITE_OK)
+    return ErrorFromCode(rc, store_, "preparing a statement", sqlite3_errmsg(db_));
   return Statement(stmt, store_);
 }
 

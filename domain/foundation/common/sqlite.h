@@ -75,8 +75,7 @@ class Database {
  public:
   // Opens (creating if needed) the file at `path` in WAL mode with a busy
   // timeout. `store` names the owner in error messages ("likes store").
-  static twirp::Result<std::unique_ptr<Database>> Open(const std::string& path,
-                                                       std::string store);
+  static twirp::Result<std::unique_ptr<Database>> Open(const std::string& path, std::string store);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

@@ -12,9 +12,9 @@ int main(int argc, char* argv[]) {
       "foundation-likes", argc, argv,
       [](twirp::Server& server, const foundation::ServiceFlags& flags) -> twirp::Result<void> {
         using foundation::likes::LikesStore;
-        auto store = LikesStore::Open(flags.data_dir + "/likes.db",
-                                      flags.seed ? LikesStore::Populate(foundation::seed::SeedLikes)
-                                                 : nullptr);
+        auto store = LikesStore::Open(
+            flags.data_dir + "/likes.db",
+            flags.seed ? LikesStore::Populate(foundation::seed::SeedLikes) : nullptr);
         if (!store.ok()) return std::move(store).error();
         foundation::likes::v1::RegisterLikes(
             server, std::make_shared<foundation::likes::LikesService>(std::move(store).value()));

@@ -37,7 +37,8 @@ std::span<const std::int64_t> Span(const Repeated& field) {
 
 }  // namespace
 
-twirp::Result<v1::LikeResponse> LikesService::Like(twirp::Context&, const v1::LikeRequest& request) {
+twirp::Result<v1::LikeResponse> LikesService::Like(twirp::Context&,
+                                                   const v1::LikeRequest& request) {
   if (auto error = CheckId("user_id", request.user_id())) return *error;
   if (auto error = CheckId("track_id", request.track_id())) return *error;
   auto created = store_->Like(request.user_id(), request.track_id());
@@ -86,10 +87,11 @@ twirp::Result<v1::ListUserLikesResponse> LikesService::ListUserLikes(
   std::optional<std::int64_t> cursor;
   if (!request.page_token().empty()) {
     cursor = DecodePageToken(request.page_token());
-    if (!cursor) return twirp::InvalidArgumentError("page_token", "is not a token from this service");
+    if (!cursor)
+      return twirp::InvalidArgumentError("page_token", "is not a token from this service");
   }
-  const int page_size =
-      request.page_size() == 0 ? kDefaultPageSize : std::clamp(request.page_size(), 1, kMaxPageSize);
+  const int page_size = request.page_size() == 0 ? kDefaultPageSize
+                                                 : std::clamp(request.page_size(), 1, kMaxPageSize);
   auto page = store_->ListUserLikes(request.user_id(), page_size, cursor);
   if (!page.ok()) return std::move(page).error();
   v1::ListUserLikesResponse response;

@@ -17,7 +17,8 @@ class LikesService final : public v1::LikesBlocking {
  public:
   explicit LikesService(std::shared_ptr<LikesStore> store) : store_(std::move(store)) {}
 
-  twirp::Result<v1::LikeResponse> Like(twirp::Context& ctx, const v1::LikeRequest& request) override;
+  twirp::Result<v1::LikeResponse> Like(twirp::Context& ctx,
+                                       const v1::LikeRequest& request) override;
   twirp::Result<v1::UnlikeResponse> Unlike(twirp::Context& ctx,
                                            const v1::UnlikeRequest& request) override;
   twirp::Result<v1::CountLikesResponse> CountLikes(twirp::Context& ctx,

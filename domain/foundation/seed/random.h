@@ -18,7 +18,9 @@ class SplitMix64 {
     return z ^ (z >> 31);
   }
   // In [0, n); the modulo bias is irrelevant for seed data.
-  std::int64_t Below(std::int64_t n) { return static_cast<std::int64_t>(Next() % static_cast<std::uint64_t>(n)); }
+  std::int64_t Below(std::int64_t n) {
+    return static_cast<std::int64_t>(Next() % static_cast<std::uint64_t>(n));
+  }
 
  private:
   std::uint64_t state_;

@@ -11,11 +11,11 @@ namespace foundation::seed {
 namespace {
 
 constexpr std::array<std::string_view, 16> kAdjectives = {
-    "Blue", "Late", "Quiet", "Electric", "Golden", "Broken", "Distant", "Neon",
-    "Paper", "Silver", "Slow", "Velvet", "Wild", "Hidden", "Northern", "Summer"};
+    "Blue",  "Late",   "Quiet", "Electric", "Golden", "Broken", "Distant",  "Neon",
+    "Paper", "Silver", "Slow",  "Velvet",   "Wild",   "Hidden", "Northern", "Summer"};
 constexpr std::array<std::string_view, 16> kNouns = {
-    "Hours", "Rivers", "Signals", "Lights", "Echoes", "Streets", "Waves", "Dreams",
-    "Engines", "Gardens", "Mirrors", "Skies", "Tides", "Voices", "Fields", "Harbors"};
+    "Hours",   "Rivers",  "Signals", "Lights", "Echoes", "Streets", "Waves",  "Dreams",
+    "Engines", "Gardens", "Mirrors", "Skies",  "Tides",  "Voices",  "Fields", "Harbors"};
 constexpr std::array<std::string_view, 10> kGenres = {
     "electronic", "hip-hop", "house", "techno", "ambient",
     "indie",      "jazz",    "pop",   "rock",   "drum-and-bass"};

@@ -11,10 +11,10 @@ namespace foundation::seed {
 namespace {
 
 constexpr std::array<std::string_view, 16> kFirstNames = {
-    "Ada", "Ben", "Cleo", "Dan", "Eva", "Finn", "Gus", "Hana",
-    "Ivo", "Jule", "Kai", "Lena", "Milo", "Nora", "Otto", "Pia"};
+    "Ada", "Ben",  "Cleo", "Dan",  "Eva",  "Finn", "Gus",  "Hana",
+    "Ivo", "Jule", "Kai",  "Lena", "Milo", "Nora", "Otto", "Pia"};
 constexpr std::array<std::string_view, 16> kLastNames = {
-    "Berg", "Costa", "Dahl", "Engel", "Falk", "Gray", "Hale", "Ito",
+    "Berg",   "Costa", "Dahl", "Engel",  "Falk", "Gray",  "Hale", "Ito",
     "Jansen", "Klein", "Lund", "Moreau", "Nagy", "Ortiz", "Park", "Quinn"};
 constexpr int kRandomBlocks = 300;
 

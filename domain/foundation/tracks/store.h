@@ -25,7 +25,7 @@ struct TrackRecord {
   std::string genre;
   std::int64_t created_at_s = 0;  // Unix time
   bool is_private = false;
-  std::string secret_token;  // private tracks only
+  std::string secret_token;                      // private tracks only
   std::vector<std::string> blocked_territories;  // ISO 3166-1 alpha-2
   bool downloadable = false;
 

@@ -12,9 +12,9 @@ int main(int argc, char* argv[]) {
       "foundation-users", argc, argv,
       [](twirp::Server& server, const foundation::ServiceFlags& flags) -> twirp::Result<void> {
         using foundation::users::UsersStore;
-        auto store = UsersStore::Open(flags.data_dir + "/users.db",
-                                      flags.seed ? UsersStore::Populate(foundation::seed::SeedUsers)
-                                                 : nullptr);
+        auto store = UsersStore::Open(
+            flags.data_dir + "/users.db",
+            flags.seed ? UsersStore::Populate(foundation::seed::SeedUsers) : nullptr);
         if (!store.ok()) return std::move(store).error();
         foundation::users::v1::RegisterUsers(
             server, std::make_shared<foundation::users::UsersService>(std::move(store).value()));

@@ -48,8 +48,8 @@ class UsersStore {
   // The known users among `ids`, in the order given, each once.
   twirp::Result<std::vector<UserRecord>> GetUsers(std::span<const std::int64_t> ids);
   // Those of `candidate_ids` that have blocked `user_id`, in the order given, each once.
-  twirp::Result<std::vector<std::int64_t>> FindBlockers(std::int64_t user_id,
-                                                        std::span<const std::int64_t> candidate_ids);
+  twirp::Result<std::vector<std::int64_t>> FindBlockers(
+      std::int64_t user_id, std::span<const std::int64_t> candidate_ids);
   // The user a session token belongs to; nullopt for an unknown token.
   twirp::Result<std::optional<std::int64_t>> Authenticate(std::string_view token);
 

@@ -9,14 +9,10 @@ namespace vas::tracks {
 
 std::string_view AccessName(Access access) {
   switch (access) {
-    case Access::kVisible:
-      return "visible";
-    case Access::kGeoblocked:
-      return "geoblocked";
-    case Access::kPrivate:
-      return "private";
-    case Access::kBlockedByArtist:
-      return "blocked_by_artist";
+    case Access::kVisible: return "visible";
+    case Access::kGeoblocked: return "geoblocked";
+    case Access::kPrivate: return "private";
+    case Access::kBlockedByArtist: return "blocked_by_artist";
   }
   return "unknown";
 }
@@ -43,10 +39,9 @@ Access StaticAccess(const TrackRecord& track, const Viewer& viewer) {
   if (track.visibility() == ::foundation::tracks::v1::VISIBILITY_PRIVATE) {
     const bool is_artist = IsSignedIn(viewer) && viewer.user_id() == track.artist_user_id();
     // A private track without a token has no share link: nothing can match it.
-    const bool has_token =
-        !track.secret_token().empty() &&
-        std::ranges::find(viewer.secret_tokens(), track.secret_token()) !=
-            viewer.secret_tokens().end();
+    const bool has_token = !track.secret_token().empty() &&
+                           std::ranges::find(viewer.secret_tokens(), track.secret_token()) !=
+                               viewer.secret_tokens().end();
     if (!is_artist && !has_token) return Access::kPrivate;
   }
   return Access::kVisible;

@@ -35,15 +35,14 @@ int main(int argc, char* argv[]) {
 
   po::options_description description(std::string(kName) + " options");
   flags.AddTo(description);
-  description.add_options()
-      ("track-metadata-url", po::value(&urls.track_metadata)->required(),
-       "base URL of foundation.tracks.v1.TrackMetadata")
-      ("likes-url", po::value(&urls.likes)->required(), "base URL of foundation.likes.v1.Likes")
-      ("users-url", po::value(&urls.users)->required(), "base URL of foundation.users.v1.Users")
-      ("artist-index-capacity",
-       po::value(&artist_index_capacity)->default_value(artist_index_capacity),
-       "tracks whose artist GetTracks remembers, to ask Users about the artists in parallel "
-       "with TrackMetadata; 0: no index, the artist calls wait for the records");
+  description.add_options()("track-metadata-url", po::value(&urls.track_metadata)->required(),
+                            "base URL of foundation.tracks.v1.TrackMetadata")(
+      "likes-url", po::value(&urls.likes)->required(), "base URL of foundation.likes.v1.Likes")(
+      "users-url", po::value(&urls.users)->required(), "base URL of foundation.users.v1.Users")(
+      "artist-index-capacity",
+      po::value(&artist_index_capacity)->default_value(artist_index_capacity),
+      "tracks whose artist GetTracks remembers, to ask Users about the artists in parallel "
+      "with TrackMetadata; 0: no index, the artist calls wait for the records");
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
   domain::ListenAddress address;
   twirp::ServerOptions options;

@@ -14,8 +14,9 @@ twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TracksService::GetTracks(
   co_return co_await assembler_.GetTracks(ctx, request, mask);
 }
 
-twirp::Awaitable<twirp::Result<TrackRecord>> TracksService::AuthorizeCommand(
-    twirp::Context& ctx, std::int64_t track_id, const Viewer& viewer) {
+twirp::Awaitable<twirp::Result<TrackRecord>> TracksService::AuthorizeCommand(twirp::Context& ctx,
+                                                                             std::int64_t track_id,
+                                                                             const Viewer& viewer) {
   if (auto signed_in = RequireSignedIn(viewer); !signed_in.ok()) {
     co_return std::move(signed_in).error();
   }

@@ -239,12 +239,12 @@ twirp::Awaitable<FanoutAnswers> TrackAssembler::CallUpstreams(std::vector<std::i
                                                               twirp::CallOptions options) {
   const ArtistCalls speculated = Speculate(track_ids, plan, viewer);
   using boost::asio::experimental::awaitable_operators::operator&&;
-  auto [fetched, speculative_artists, speculative_blockers, like_counts, liked] = co_await (
-      RecordsThenArtists(track_ids, viewer, plan, speculated, options) &&
-      GetUsers(speculated.profiles, options) &&
-      FindBlockers(viewer.user_id(), speculated.block_candidates, options) &&
-      CountLikes(IfNeeded(plan.like_counts, track_ids), options) &&
-      GetLikedTracks(viewer.user_id(), IfNeeded(plan.liked, track_ids), options));
+  auto [fetched, speculative_artists, speculative_blockers, like_counts, liked] =
+      co_await (RecordsThenArtists(track_ids, viewer, plan, speculated, options) &&
+                GetUsers(speculated.profiles, options) &&
+                FindBlockers(viewer.user_id(), speculated.block_candidates, options) &&
+                CountLikes(IfNeeded(plan.like_counts, track_ids), options) &&
+                GetLikedTracks(viewer.user_id(), IfNeeded(plan.liked, track_ids), options));
   co_return FanoutAnswers{.records = std::move(fetched.records),
                           .speculative_artists = std::move(speculative_artists),
                           .follow_up_artists = std::move(fetched.artists),
@@ -281,9 +281,9 @@ twirp::Awaitable<TrackAssembler::RecordsAndFollowUps> TrackAssembler::RecordsThe
 
   const ArtistCalls follow_ups = FollowUps(*fetched.records, viewer, plan, speculated);
   using boost::asio::experimental::awaitable_operators::operator&&;
-  std::tie(fetched.artists, fetched.blockers) = co_await (
-      GetUsers(follow_ups.profiles, options) &&
-      FindBlockers(viewer.user_id(), follow_ups.block_candidates, options));
+  std::tie(fetched.artists, fetched.blockers) =
+      co_await (GetUsers(follow_ups.profiles, options) &&
+                FindBlockers(viewer.user_id(), follow_ups.block_candidates, options));
   co_return fetched;
 }
 

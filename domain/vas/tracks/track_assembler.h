@@ -26,13 +26,13 @@
 #include <vector>
 
 #include "foundation/users/v1/users.pb.h"
-#include "vas/tracks/access_policy.h"
-#include "vas/tracks/artist_index.h"
-#include "vas/tracks/upstreams.h"
 #include "twirpcpp/awaitable.h"
 #include "twirpcpp/context.h"
 #include "twirpcpp/field_mask.h"
 #include "twirpcpp/result.h"
+#include "vas/tracks/access_policy.h"
+#include "vas/tracks/artist_index.h"
+#include "vas/tracks/upstreams.h"
 #include "vas/tracks/v1/tracks.pb.h"
 
 namespace vas::tracks {
@@ -42,10 +42,10 @@ inline constexpr int kMaxTrackIds = 500;
 
 // Which calls besides TrackMetadata a GetTracks needs.
 struct FanoutPlan {
-  bool artists = false;       // Users.GetUsers: artist profile fields
-  bool like_counts = false;   // Likes.CountLikes: stats
-  bool liked = false;         // Likes.GetLikedTracks: viewer_state (signed-in viewers)
-  bool blockers = false;      // Users.FindBlockers: the block rule (signed-in viewers)
+  bool artists = false;      // Users.GetUsers: artist profile fields
+  bool like_counts = false;  // Likes.CountLikes: stats
+  bool liked = false;        // Likes.GetLikedTracks: viewer_state (signed-in viewers)
+  bool blockers = false;     // Users.FindBlockers: the block rule (signed-in viewers)
 
   friend bool operator==(const FanoutPlan&, const FanoutPlan&) = default;
 };

@@ -43,7 +43,7 @@ namespace twirp {
 namespace detail {
 struct MethodNames;
 class ClientAccess;
-}
+}  // namespace detail
 
 // Options for one call.
 struct CallOptions {

@@ -26,8 +26,8 @@ std::optional<Encoding> EncodingFromContentType(std::string_view header);
 // How JSON is written. The defaults are Go v8's server defaults: proto field
 // names and every unpopulated field written (§3.1-3.3).
 struct JsonWriteOptions {
-  bool use_proto_names = true;    // false: lowerCamel json_name (WithServerJSONCamelCaseNames)
-  bool emit_unpopulated = true;   // false: skip defaults (WithServerJSONSkipDefaults)
+  bool use_proto_names = true;   // false: lowerCamel json_name (WithServerJSONCamelCaseNames)
+  bool emit_unpopulated = true;  // false: skip defaults (WithServerJSONSkipDefaults)
 };
 
 // Go clients' request JSON: proto names, defaults omitted (§3.6).

@@ -78,7 +78,9 @@ class Context {
   // Values set by hooks or interceptors for later stages, keyed by type
   // (an authenticated principal, a request id, ...).
   template <class T>
-  void SetValue(T value) { values_[std::type_index(typeid(T))] = std::move(value); }
+  void SetValue(T value) {
+    values_[std::type_index(typeid(T))] = std::move(value);
+  }
   template <class T>
   const T* Value() const {
     auto it = values_.find(std::type_index(typeid(T)));

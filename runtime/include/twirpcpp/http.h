@@ -58,6 +58,7 @@ struct HttpResponse {
 // request headers, the executor and the request deadline; its response headers
 // are sent too (before HttpResponse::headers). A handler that throws is
 // answered with a 500 internal error in Twirp's JSON shape; the server carries on.
-using HttpHandler = std::function<Awaitable<HttpResponse>(Context& ctx, const HttpRequest& request)>;
+using HttpHandler =
+    std::function<Awaitable<HttpResponse>(Context& ctx, const HttpRequest& request)>;
 
 }  // namespace twirp

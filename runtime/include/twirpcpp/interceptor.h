@@ -21,9 +21,9 @@ using Method = std::function<Awaitable<Result<void>>(
 // Runs around `next`: may inspect or replace the request (call next with
 // another message of the same type), edit the response, or fail without calling
 // next.
-using Interceptor = std::function<Awaitable<Result<void>>(
-    Context& ctx, const google::protobuf::Message& request, google::protobuf::Message& response,
-    const Method& next)>;
+using Interceptor =
+    std::function<Awaitable<Result<void>>(Context& ctx, const google::protobuf::Message& request,
+                                          google::protobuf::Message& response, const Method& next)>;
 
 // ChainInterceptors(a, b, c) runs a(b(c(method))): the first is outermost; empty
 // functions are skipped (§5.7).

@@ -12,8 +12,8 @@ struct MetricsOptions {
   bool enabled = false;
   std::string path = "/metrics";
   // Upper bounds of the latency histogram buckets, in seconds.
-  std::vector<double> latency_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                         0.05,   0.1,   0.25,   0.5,   1,     2.5, 5, 10};
+  std::vector<double> latency_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 };
 
 // Counters the server keeps per method without locks on the request path:

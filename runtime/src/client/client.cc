@@ -45,7 +45,8 @@ std::optional<std::string_view> FindHeader(
 // transport computes Content-Length from the body.
 Result<void> CheckUserHeaders(const std::vector<std::pair<std::string, std::string>>& headers) {
   for (const auto& [name, value] : headers) {
-    for (std::string_view reserved : {"Accept", "Content-Type", "Twirp-Version", "Content-Length"}) {
+    for (std::string_view reserved :
+         {"Accept", "Content-Type", "Twirp-Version", "Content-Length"}) {
       if (EqualsIgnoreCase(name, reserved)) {
         return Error(ErrorCode::kInvalidArgument,
                      "provided header cannot set " + std::string(reserved));
@@ -86,7 +87,7 @@ std::string NormalizePrefix(std::string_view prefix) {
 }
 
 struct BaseUrl {
-  std::string host;         // without brackets
+  std::string host;  // without brackets
   std::string port;
   std::string host_header;  // authority as given
   std::string path;         // without trailing '/'
@@ -175,7 +176,7 @@ struct Client::Impl {
   std::shared_ptr<Transport> transport;
   std::shared_ptr<internal::PooledTransport> pool;  // when transport is ours
   Interceptor interceptor;                          // the chain of options.interceptors
-  internal::JsonTypes json_types;                  // filled by the first JSON call of each type
+  internal::JsonTypes json_types;                   // filled by the first JSON call of each type
 
   Awaitable<Result<void>> Send(Context& ctx, const google::protobuf::Message& request,
                                google::protobuf::Message& response, CallOptions& call,
@@ -278,8 +279,7 @@ Awaitable<Result<void>> Client::Call(const detail::MethodNames& method,
   // The innermost stage: hooks, encode, round trip, decode (Go's call<Method>).
   Method send = [&](Context& c, const google::protobuf::Message& req,
                     google::protobuf::Message& resp) -> Awaitable<Result<void>> {
-    if (Result<void> typed =
-            internal::CheckMessageTypes(req, request_type, resp, response_type);
+    if (Result<void> typed = internal::CheckMessageTypes(req, request_type, resp, response_type);
         !typed.ok()) {
       co_return typed;
     }
@@ -290,8 +290,8 @@ Awaitable<Result<void>> Client::Call(const detail::MethodNames& method,
 }
 
 Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf::Message& request,
-                                            google::protobuf::Message& response,
-                                            CallOptions& call, std::string path) {
+                                           google::protobuf::Message& response, CallOptions& call,
+                                           std::string path) {
   auto fail = [&](Error error) {
     if (options.hooks.error) options.hooks.error(ctx, error);
     return error;
@@ -363,12 +363,12 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
   if (http_response.status != 200) {
     // §6.3-6.12: redirects are not followed; every non-200 is an error.
     // "" reason: Go quotes net/http's StatusText, not the phrase received.
-    co_return fail(internal::ErrorFromHttpResponse(http_response.status, "",
-                                                 http_response.body,
-                                                 http_response.Header("Location").value_or("")));
+    co_return fail(internal::ErrorFromHttpResponse(http_response.status, "", http_response.body,
+                                                   http_response.Header("Location").value_or("")));
   }
   // §6.4, §6.15: decoded with the client's codec whatever the Content-Type.
-  if (Result<void> decoded = internal::Decode(http_response.body, options.encoding, response, &json_types);
+  if (Result<void> decoded =
+          internal::Decode(http_response.body, options.encoding, response, &json_types);
       !decoded.ok()) {
     co_return fail(InternalError(std::string("failed to unmarshal ") + (json ? "json" : "proto") +
                                  " response: " + decoded.error().msg()));

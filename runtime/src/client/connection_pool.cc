@@ -81,8 +81,9 @@ bool StillUsable(Connection& conn) {
 
 Error WithSocketCause(Error error, const beast::error_code& ec) {
   std::string cause = ec.message();
-  return std::move(error).WithMeta("cause", cause).WithCause(std::string(ec.category().name()) +
-                                                              ": " + cause);
+  return std::move(error)
+      .WithMeta("cause", cause)
+      .WithCause(std::string(ec.category().name()) + ": " + cause);
 }
 
 Error DeadlineError() { return DeadlineExceededError("failed to do request: deadline exceeded"); }
@@ -117,17 +118,15 @@ std::string SerializeHead(const TransportRequest& request, std::string_view host
 // What went wrong on one attempt, before it is decided whether to retry.
 struct Failure {
   beast::error_code ec;
-  const char* phase;          // "write request", "read response"
-  bool response_started;      // any byte of the response arrived
+  const char* phase;      // "write request", "read response"
+  bool response_started;  // any byte of the response arrived
 };
 
 class HttpTransport final : public PooledTransport,
                             public std::enable_shared_from_this<HttpTransport> {
  public:
   HttpTransport(net::any_io_executor executor, HttpTransportOptions options)
-      : strand_(net::make_strand(executor)),
-        options_(std::move(options)),
-        sweeper_(strand_) {
+      : strand_(net::make_strand(executor)), options_(std::move(options)), sweeper_(strand_) {
     options_.max_connections = std::max<std::size_t>(options_.max_connections, 1);
   }
 
@@ -201,10 +200,10 @@ class HttpTransport final : public PooledTransport,
       if (write_ec) {
         failure = Failure{write_ec, "write request", false};
       } else {
-        auto [read_ec, read] = co_await http::async_read(conn->stream, conn->buffer, parser, kNoThrow);
+        auto [read_ec, read] =
+            co_await http::async_read(conn->stream, conn->buffer, parser, kNoThrow);
         if (read_ec) {
-          failure = Failure{read_ec, "read response",
-                            parser.got_some() || conn->buffer.size() > 0};
+          failure = Failure{read_ec, "read response", parser.got_some() || conn->buffer.size() > 0};
         }
       }
 
@@ -251,9 +250,9 @@ class HttpTransport final : public PooledTransport,
     if (!failure.response_started) {
       // The connection dropped before the server said anything: unavailable, a
       // retry may succeed (Go: internal "failed to do request").
-      return WithSocketCause(
-          UnavailableError(std::string("failed to do request: ") + failure.phase + ": " + ec.message()),
-          ec);
+      return WithSocketCause(UnavailableError(std::string("failed to do request: ") +
+                                              failure.phase + ": " + ec.message()),
+                             ec);
     }
     return WithSocketCause(InternalError("failed to read response: " + ec.message()), ec);
   }
@@ -275,7 +274,8 @@ class HttpTransport final : public PooledTransport,
   }
 
   // An idle connection, or nullptr with a slot reserved for a new one.
-  Awaitable<Result<std::unique_ptr<Connection>>> Acquire(std::optional<Clock::time_point> deadline) {
+  Awaitable<Result<std::unique_ptr<Connection>>> Acquire(
+      std::optional<Clock::time_point> deadline) {
     for (;;) {
       if (std::unique_ptr<Connection> conn = TakeIdle()) co_return std::move(conn);
       if (open_ < options_.max_connections) {
@@ -298,7 +298,8 @@ class HttpTransport final : public PooledTransport,
     }
   }
 
-  Awaitable<Result<std::unique_ptr<Connection>>> Connect(std::optional<Clock::time_point> deadline) {
+  Awaitable<Result<std::unique_ptr<Connection>>> Connect(
+      std::optional<Clock::time_point> deadline) {
     tcp::resolver resolver(strand_);
     auto [resolve_ec, endpoints] =
         co_await resolver.async_resolve(options_.host, options_.port, kNoThrow);
@@ -319,13 +320,14 @@ class HttpTransport final : public PooledTransport,
       }
       if (connect_ec == beast::error::timeout) {
         if (deadline_first) co_return WithSocketCause(DeadlineError(), connect_ec);
-        co_return WithSocketCause(
-            UnavailableError("failed to do request: connect to " + options_.host_header + ": timed out"),
-            connect_ec);
+        co_return WithSocketCause(UnavailableError("failed to do request: connect to " +
+                                                   options_.host_header + ": timed out"),
+                                  connect_ec);
       }
-      co_return WithSocketCause(UnavailableError("failed to do request: connect to " +
-                                                 options_.host_header + ": " + connect_ec.message()),
-                                connect_ec);
+      co_return WithSocketCause(
+          UnavailableError("failed to do request: connect to " + options_.host_header + ": " +
+                           connect_ec.message()),
+          connect_ec);
     }
     beast::error_code ignored;
     conn->stream.socket().set_option(tcp::no_delay(true), ignored);

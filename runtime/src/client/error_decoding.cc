@@ -107,7 +107,9 @@ ErrorCode IntermediaryCode(int status) {
     case 403: return ErrorCode::kPermissionDenied;
     case 404: return ErrorCode::kBadRoute;
     case 429: return ErrorCode::kResourceExhausted;
-    case 502: case 503: case 504: return ErrorCode::kUnavailable;
+    case 502:
+    case 503:
+    case 504: return ErrorCode::kUnavailable;
     default: return ErrorCode::kUnknown;
   }
 }
@@ -196,14 +198,14 @@ Error ErrorFromHttpResponse(int status, std::string_view reason_phrase, std::str
   if (IsRedirect(status)) {
     // Twirp only uses POST and its clients never follow redirects, so a 3xx can
     // only come from something in between; the body is not read.
-    std::string msg = "unexpected HTTP status code " + std::to_string(status) + " " + GoQuote(reason) +
-                      " received, Location=" + GoQuote(location_header);
+    std::string msg = "unexpected HTTP status code " + std::to_string(status) + " " +
+                      GoQuote(reason) + " received, Location=" + GoQuote(location_header);
     return IntermediaryError(status, std::move(msg), location_header);
   }
   std::optional<ErrorBody> decoded = DecodeErrorBody(body);
   if (!decoded || decoded->code.empty()) {
-    std::string msg = "Error from intermediary with HTTP status code " + std::to_string(status) + " " +
-                      GoQuote(reason);
+    std::string msg = "Error from intermediary with HTTP status code " + std::to_string(status) +
+                      " " + GoQuote(reason);
     return IntermediaryError(status, std::move(msg), body);
   }
   std::optional<ErrorCode> code = ParseCode(decoded->code);

@@ -1,7 +1,7 @@
 #include "twirpcpp/codec.h"
 
-#include "common/ascii.h"
 #include "codec/message_codec.h"
+#include "common/ascii.h"
 
 namespace twirp {
 namespace {

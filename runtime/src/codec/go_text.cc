@@ -12,7 +12,8 @@ constexpr char kHex[] = "0123456789abcdef";
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 void AppendHex(std::string& out, std::uint32_t value, int digits) {
-  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out.push_back(kHex[(value >> shift) & 0xF]);
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
+    out.push_back(kHex[(value >> shift) & 0xF]);
 }
 
 // unicode.IsPrint for runes >= 0x80, without Go's full tables: the categories
@@ -21,11 +22,16 @@ void AppendHex(std::string& out, std::uint32_t value, int digits) {
 bool IsPrintNonAscii(char32_t r) {
   if (r < 0xA0) return false;  // C1 controls
   switch (r) {
-    case 0xA0: case 0xAD: case 0x61C: case 0x1680: case 0x180E: case 0x202F: case 0x205F:
-    case 0x3000: case 0xFEFF:
-      return false;
-    default:
-      break;
+    case 0xA0:
+    case 0xAD:
+    case 0x61C:
+    case 0x1680:
+    case 0x180E:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0xFEFF: return false;
+    default: break;
   }
   if (r >= 0x600 && r <= 0x605) return false;
   if (r >= 0x2000 && r <= 0x200F) return false;
@@ -33,9 +39,9 @@ bool IsPrintNonAscii(char32_t r) {
   if (r >= 0x2060 && r <= 0x206F) return false;
   if (r >= 0xD800 && r <= 0xF8FF) return false;  // surrogates, private use
   if (r >= 0xFFF9 && r <= 0xFFFB) return false;
-  if ((r & 0xFFFE) == 0xFFFE) return false;      // noncharacters U+xFFFE/U+xFFFF
+  if ((r & 0xFFFE) == 0xFFFE) return false;  // noncharacters U+xFFFE/U+xFFFF
   if (r >= 0xFDD0 && r <= 0xFDEF) return false;
-  if (r >= 0xE0000) return false;                // tags, planes 15-16 private use
+  if (r >= 0xE0000) return false;  // tags, planes 15-16 private use
   return true;
 }
 
@@ -102,7 +108,9 @@ void AppendGoJsonString(std::string& out, std::string_view s) {
         case '\n': out += "\\n"; break;
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
-        case '<': case '>': case '&':
+        case '<':
+        case '>':
+        case '&':
           out += "\\u00";
           AppendHex(out, b, 2);
           break;
@@ -257,7 +265,8 @@ std::optional<std::string> JsonCursor::ReadString() {
     if (b >= 0x80) {
       const DecodedRune d = DecodeRune(text_.substr(pos_));
       if (d.rune == kReplacementChar && d.size == 1) AppendRune(out, kReplacementChar);
-      else out.append(text_.substr(pos_, d.size));
+      else
+        out.append(text_.substr(pos_, d.size));
       pos_ += d.size;
       continue;
     }
@@ -269,7 +278,9 @@ std::optional<std::string> JsonCursor::ReadString() {
     if (++pos_ >= text_.size()) return std::nullopt;
     const char e = text_[pos_++];
     switch (e) {
-      case '"': case '\\': case '/': out.push_back(e); break;
+      case '"':
+      case '\\':
+      case '/': out.push_back(e); break;
       case 'b': out.push_back('\b'); break;
       case 'f': out.push_back('\f'); break;
       case 'n': out.push_back('\n'); break;
@@ -284,7 +295,9 @@ std::optional<std::string> JsonCursor::ReadString() {
           // encoding/json: a valid pair is combined, anything else is U+FFFD and
           // the following escape is read on its own.
           const std::string_view rest = text_.substr(pos_);
-          const int low = rest.size() >= 6 && rest[0] == '\\' && rest[1] == 'u' ? ParseHex4(rest.substr(2)) : -1;
+          const int low = rest.size() >= 6 && rest[0] == '\\' && rest[1] == 'u'
+                              ? ParseHex4(rest.substr(2))
+                              : -1;
           if (r < 0xDC00 && low >= 0xDC00 && low <= 0xDFFF) {
             r = 0x10000 + ((r - 0xD800) << 10) + (static_cast<char32_t>(low) - 0xDC00);
             pos_ += 6;
@@ -295,8 +308,7 @@ std::optional<std::string> JsonCursor::ReadString() {
         AppendRune(out, r);
         break;
       }
-      default:
-        return std::nullopt;
+      default: return std::nullopt;
     }
   }
   return std::nullopt;
@@ -305,14 +317,10 @@ std::optional<std::string> JsonCursor::ReadString() {
 bool JsonCursor::SkipValue(int depth) {
   if (depth > kMaxDepth) return false;
   switch (Peek()) {
-    case '"':
-      return ReadString().has_value();
-    case 't':
-      return ConsumeLiteral("true");
-    case 'f':
-      return ConsumeLiteral("false");
-    case 'n':
-      return ConsumeLiteral("null");
+    case '"': return ReadString().has_value();
+    case 't': return ConsumeLiteral("true");
+    case 'f': return ConsumeLiteral("false");
+    case 'n': return ConsumeLiteral("null");
     case '[':
       ++pos_;
       if (Consume(']')) return true;
@@ -327,8 +335,7 @@ bool JsonCursor::SkipValue(int depth) {
         if (Peek() != '"' || !ReadString() || !Consume(':') || !SkipValue(depth + 1)) return false;
       } while (Consume(','));
       return Consume('}');
-    default:
-      return SkipNumber();
+    default: return SkipNumber();
   }
 }
 

@@ -14,8 +14,8 @@ namespace twirp::internal {
 inline constexpr char32_t kReplacementChar = 0xFFFD;
 
 struct DecodedRune {
-  char32_t rune;      // kReplacementChar for an invalid sequence
-  std::size_t size;   // 1 for an invalid sequence, as in Go
+  char32_t rune;     // kReplacementChar for an invalid sequence
+  std::size_t size;  // 1 for an invalid sequence, as in Go
 };
 
 // Go's utf8.DecodeRune on a non-empty `s`.

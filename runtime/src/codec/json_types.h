@@ -27,8 +27,8 @@ namespace twirp::internal {
 class JsonTypes final : public google::protobuf::util::TypeResolver {
  public:
   // Types are looked up in `pool` (the generated pool: where generated messages live).
-  explicit JsonTypes(
-      const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool());
+  explicit JsonTypes(const google::protobuf::DescriptorPool* pool =
+                         google::protobuf::DescriptorPool::generated_pool());
   ~JsonTypes() override;
 
   // Where the types come from: a message of another pool (a DynamicMessage
@@ -72,8 +72,8 @@ class JsonTypes final : public google::protobuf::util::TypeResolver {
   std::unique_ptr<google::protobuf::util::TypeResolver> pool_resolver_;
   std::atomic<const Snapshot*> current_;
 
-  std::mutex grow_mutex_;  // held only while adding types
-  std::deque<std::string> urls_;                // stable addresses for the snapshots
+  std::mutex grow_mutex_;         // held only while adding types
+  std::deque<std::string> urls_;  // stable addresses for the snapshots
   std::deque<google::protobuf::Type> types_;
   std::deque<google::protobuf::Enum> enums_;
   std::vector<std::unique_ptr<const Snapshot>> snapshots_;

@@ -13,20 +13,21 @@ namespace pb = google::protobuf;
 
 // `types` when it holds `message`'s types, else null (the uncached way).
 JsonTypes* TypesFor(const pb::Message& message, JsonTypes* types) {
-  return types != nullptr && message.GetDescriptor()->file()->pool() == types->pool() ? types : nullptr;
+  return types != nullptr && message.GetDescriptor()->file()->pool() == types->pool() ? types
+                                                                                      : nullptr;
 }
 
-Result<std::string> EncodeJson(const pb::Message& message, const JsonWriteOptions& json, JsonTypes* types) {
+Result<std::string> EncodeJson(const pb::Message& message, const JsonWriteOptions& json,
+                               JsonTypes* types) {
   const JsonOutputPlan plan = PlanJsonOutput(message, json);
   pb::util::JsonPrintOptions options;
   options.preserve_proto_field_names = json.use_proto_names;
   options.always_print_primitive_fields = plan.print_unpopulated;
   std::string out;
-  const auto status =
-      types == nullptr
-          ? pb::util::MessageToJsonString(message, &out, options)
-          : pb::util::BinaryToJsonString(types, types->Prepare(*message.GetDescriptor()),
-                                         message.SerializeAsString(), &out, options);
+  const auto status = types == nullptr ? pb::util::MessageToJsonString(message, &out, options)
+                                       : pb::util::BinaryToJsonString(
+                                             types, types->Prepare(*message.GetDescriptor()),
+                                             message.SerializeAsString(), &out, options);
   if (!status.ok()) return InternalError(std::string(status.message()));
   if (!plan.fix_to_go) return out;
   return FixToGoJson(message, out, json);
@@ -47,8 +48,8 @@ Result<void> DecodeJson(std::string_view body, pb::Message& message, JsonTypes* 
   }
   // What JsonStringToMessage does, with the cached type.
   std::string binary;
-  const auto status =
-      pb::util::JsonToBinaryString(types, types->Prepare(*message.GetDescriptor()), json, &binary, options);
+  const auto status = pb::util::JsonToBinaryString(types, types->Prepare(*message.GetDescriptor()),
+                                                   json, &binary, options);
   if (!status.ok()) return MalformedError(std::string(status.message()));
   if (!message.ParseFromString(binary)) {
     return MalformedError("JSON transcoder produced invalid protobuf output.");
@@ -58,8 +59,8 @@ Result<void> DecodeJson(std::string_view body, pb::Message& message, JsonTypes* 
 
 }  // namespace
 
-Result<std::string> Encode(const pb::Message& message, Encoding encoding, const JsonWriteOptions& json,
-                           JsonTypes* types) {
+Result<std::string> Encode(const pb::Message& message, Encoding encoding,
+                           const JsonWriteOptions& json, JsonTypes* types) {
   if (encoding == Encoding::kJson) return EncodeJson(message, json, TypesFor(message, types));
   std::string out;
   // Empty for an all-default message (§2.10). Fails only for missing proto2
@@ -70,7 +71,8 @@ Result<std::string> Encode(const pb::Message& message, Encoding encoding, const 
   return out;
 }
 
-Result<void> Decode(std::string_view body, Encoding encoding, pb::Message& message, JsonTypes* types) {
+Result<void> Decode(std::string_view body, Encoding encoding, pb::Message& message,
+                    JsonTypes* types) {
   message.Clear();
   if (encoding == Encoding::kJson) return DecodeJson(body, message, TypesFor(message, types));
   // Unknown fields are kept; invalid UTF-8 in a proto3 string fails the parse

@@ -22,8 +22,7 @@ using OrderedJson = nlohmann::ordered_json;
 // contents are json_util's business and are neither fixed nor checked here.
 bool HasSpecialJson(const pb::Descriptor* type) {
   switch (type->well_known_type()) {
-    case pb::Descriptor::WELLKNOWNTYPE_UNSPECIFIED:
-      return false;
+    case pb::Descriptor::WELLKNOWNTYPE_UNSPECIFIED: return false;
     default:
       return true;  // wrappers, Any, FieldMask, Duration, Timestamp, Value, ListValue, Struct
   }
@@ -36,10 +35,8 @@ bool HasScalarJson(const pb::Descriptor* type) {
     case pb::Descriptor::WELLKNOWNTYPE_VALUE:
     case pb::Descriptor::WELLKNOWNTYPE_LISTVALUE:
     case pb::Descriptor::WELLKNOWNTYPE_STRUCT:
-    case pb::Descriptor::WELLKNOWNTYPE_UNSPECIFIED:
-      return false;
-    default:
-      return true;  // wrappers, Timestamp, Duration, FieldMask
+    case pb::Descriptor::WELLKNOWNTYPE_UNSPECIFIED: return false;
+    default: return true;  // wrappers, Timestamp, Duration, FieldMask
   }
 }
 
@@ -108,13 +105,15 @@ class OutputPlanner {
                   const pb::FieldDescriptor* field, int depth) {
     if (field->is_repeated()) {
       const int size = reflection.FieldSize(message, field);
-      if (size == 0) FillsIn();                        // written as [] or {}
+      if (size == 0) FillsIn();                                 // written as [] or {}
       if (field->is_map() && size > 1) plan_.fix_to_go = true;  // keys to sort
-      const pb::FieldDescriptor* element = field->is_map() ? field->message_type()->map_value() : field;
+      const pb::FieldDescriptor* element =
+          field->is_map() ? field->message_type()->map_value() : field;
       if (!IsMessage(element)) return;
       for (int i = 0; i < size && !Done(); ++i) {
         const pb::Message& item = reflection.GetRepeatedMessage(message, field, i);
-        VisitMessage(field->is_map() ? item.GetReflection()->GetMessage(item, element) : item, depth + 1);
+        VisitMessage(field->is_map() ? item.GetReflection()->GetMessage(item, element) : item,
+                     depth + 1);
       }
       return;
     }
@@ -157,26 +156,28 @@ struct MapKeyLess {
     switch (type) {
       case pb::FieldDescriptor::CPPTYPE_INT32:
       case pb::FieldDescriptor::CPPTYPE_INT64:
-        return std::strtoll(a.first.c_str(), nullptr, 10) < std::strtoll(b.first.c_str(), nullptr, 10);
+        return std::strtoll(a.first.c_str(), nullptr, 10) <
+               std::strtoll(b.first.c_str(), nullptr, 10);
       case pb::FieldDescriptor::CPPTYPE_UINT32:
       case pb::FieldDescriptor::CPPTYPE_UINT64:
-        return std::strtoull(a.first.c_str(), nullptr, 10) < std::strtoull(b.first.c_str(), nullptr, 10);
-      case pb::FieldDescriptor::CPPTYPE_BOOL:
-        return a.first == "false" && b.first == "true";
-      default:
-        return a.first < b.first;
+        return std::strtoull(a.first.c_str(), nullptr, 10) <
+               std::strtoull(b.first.c_str(), nullptr, 10);
+      case pb::FieldDescriptor::CPPTYPE_BOOL: return a.first == "false" && b.first == "true";
+      default: return a.first < b.first;
     }
   }
 };
 
-OrderedJson FixMessage(const pb::Message& message, OrderedJson& in, const JsonWriteOptions& options);
+OrderedJson FixMessage(const pb::Message& message, OrderedJson& in,
+                       const JsonWriteOptions& options);
 
 OrderedJson FixValue(const pb::Message& message, OrderedJson& in, const JsonWriteOptions& options) {
   if (!in.is_object() || HasSpecialJson(message.GetDescriptor())) return std::move(in);
   return FixMessage(message, in, options);
 }
 
-OrderedJson FixMessage(const pb::Message& message, OrderedJson& in, const JsonWriteOptions& options) {
+OrderedJson FixMessage(const pb::Message& message, OrderedJson& in,
+                       const JsonWriteOptions& options) {
   const pb::Descriptor* type = message.GetDescriptor();
   const pb::Reflection* reflection = message.GetReflection();
   OrderedJson out = OrderedJson::object();
@@ -203,7 +204,8 @@ OrderedJson FixMessage(const pb::Message& message, OrderedJson& in, const JsonWr
         const auto value = found->find(map_key);
         if (value == found->end()) continue;
         if (IsPlainMessage(value_field)) {
-          map[map_key] = FixValue(entry->GetReflection()->GetMessage(*entry, value_field), *value, options);
+          map[map_key] =
+              FixValue(entry->GetReflection()->GetMessage(*entry, value_field), *value, options);
         } else {
           map[map_key] = std::move(*value);
         }
@@ -217,14 +219,16 @@ OrderedJson FixMessage(const pb::Message& message, OrderedJson& in, const JsonWr
       if (IsPlainMessage(field) && found->is_array() &&
           found->size() == static_cast<std::size_t>(reflection->FieldSize(message, field))) {
         for (std::size_t j = 0; j < found->size(); ++j) {
-          (*found)[j] = FixValue(reflection->GetRepeatedMessage(message, field, static_cast<int>(j)),
-                                 (*found)[j], options);
+          (*found)[j] =
+              FixValue(reflection->GetRepeatedMessage(message, field, static_cast<int>(j)),
+                       (*found)[j], options);
         }
       }
       out[key] = std::move(*found);
     } else if (!reflection->HasField(message, field) && field->containing_oneof() != nullptr) {
       continue;  // unset oneof member or proto3 optional: never written (§3.3)
-    } else if (!reflection->HasField(message, field) && (IsMessage(field) || field->has_presence())) {
+    } else if (!reflection->HasField(message, field) &&
+               (IsMessage(field) || field->has_presence())) {
       if (options.emit_unpopulated) out[key] = nullptr;  // §3.2
     } else if (printed) {
       if (IsPlainMessage(field)) {
@@ -241,7 +245,8 @@ OrderedJson FixMessage(const pb::Message& message, OrderedJson& in, const JsonWr
 
 const pb::FieldDescriptor* FindField(const pb::Descriptor& type, const std::string& key) {
   // protojson looks a key up as a JSON name first, then as the proto name (§3.8).
-  if (const pb::FieldDescriptor* f = type.FindFieldByCamelcaseName(key); f && f->json_name() == key) return f;
+  if (const pb::FieldDescriptor* f = type.FindFieldByCamelcaseName(key); f && f->json_name() == key)
+    return f;
   for (int i = 0; i < type.field_count(); ++i) {
     if (type.field(i)->has_json_name() && type.field(i)->json_name() == key) return type.field(i);
   }
@@ -341,7 +346,8 @@ class InputChecker {
       case pb::FieldDescriptor::CPPTYPE_INT64:
       case pb::FieldDescriptor::CPPTYPE_UINT32:
       case pb::FieldDescriptor::CPPTYPE_UINT64: {
-        const bool digits_only = !key.empty() && key.find_first_not_of("+-0123456789") == std::string::npos &&
+        const bool digits_only = !key.empty() &&
+                                 key.find_first_not_of("+-0123456789") == std::string::npos &&
                                  key.find_first_of("+-", 1) == std::string::npos;
         if (!digits_only) return key;
         errno = 0;
@@ -350,8 +356,7 @@ class InputChecker {
         if (errno != 0 || *end != '\0') return key;
         return std::to_string(value);
       }
-      default:
-        return key;
+      default: return key;
     }
   }
 
@@ -372,7 +377,8 @@ Result<std::string> FixToGoJson(const pb::Message& message, std::string_view cpp
     return InternalError("unexpected JSON from protobuf: " + std::string(cpp_json.substr(0, 200)));
   }
   // Like protojson, dump() writes < > & and non-ASCII as they are.
-  return FixMessage(message, parsed, options).dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+  return FixMessage(message, parsed, options)
+      .dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
 Result<std::size_t> CheckGoJsonInput(std::string_view body, const pb::Descriptor& type) {

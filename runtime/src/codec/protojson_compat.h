@@ -32,7 +32,8 @@ struct JsonOutputPlan {
   // why such messages must also declare their fields in number order.
   bool print_unpopulated = false;
 };
-JsonOutputPlan PlanJsonOutput(const google::protobuf::Message& message, const JsonWriteOptions& options);
+JsonOutputPlan PlanJsonOutput(const google::protobuf::Message& message,
+                              const JsonWriteOptions& options);
 
 // Rewrites json_util's output `cpp_json` for `message` as protojson writes it:
 // fields in declaration order, nulls for unset message fields and proto2
@@ -46,6 +47,7 @@ Result<std::string> FixToGoJson(const google::protobuf::Message& message, std::s
 // a field given twice (under either name), a repeated map key, null inside a
 // list or as a map value, a bool written as a string, a scalar where a list is
 // expected. On success returns the offset just past the first value.
-Result<std::size_t> CheckGoJsonInput(std::string_view body, const google::protobuf::Descriptor& type);
+Result<std::size_t> CheckGoJsonInput(std::string_view body,
+                                     const google::protobuf::Descriptor& type);
 
 }  // namespace twirp::internal

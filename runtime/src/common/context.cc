@@ -17,7 +17,9 @@ Result<void> CheckResponseHeader(std::string_view name, std::string_view value) 
     return Error(ErrorCode::kInvalidArgument, "header key can not be Content-Length");
   }
   if (name.empty()) return Error(ErrorCode::kInvalidArgument, "header key can not be empty");
-  auto bad = [](std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) != s.npos; };
+  auto bad = [](std::string_view s) {
+    return s.find_first_of(std::string_view("\r\n\0", 3)) != s.npos;
+  };
   if (bad(name) || bad(value)) {
     return Error(ErrorCode::kInvalidArgument, "header key and value can not contain CR, LF or NUL");
   }
@@ -38,7 +40,8 @@ void Context::ForEachRequestHeader(
 
 Result<void> Context::SetResponseHeader(std::string name, std::string value) {
   if (auto check = CheckResponseHeader(name, value); !check.ok()) return check;
-  std::erase_if(response_headers_, [&](const auto& field) { return internal::EqualsIgnoreCase(field.first, name); });
+  std::erase_if(response_headers_,
+                [&](const auto& field) { return internal::EqualsIgnoreCase(field.first, name); });
   response_headers_.emplace_back(std::move(name), std::move(value));
   return Ok();
 }
@@ -48,6 +51,5 @@ Result<void> Context::AddResponseHeader(std::string name, std::string value) {
   response_headers_.emplace_back(std::move(name), std::move(value));
   return Ok();
 }
-
 
 }  // namespace twirp

@@ -121,7 +121,8 @@ Error UnknownError(std::string msg) { return Error(ErrorCode::kUnknown, std::mov
 
 Error InvalidArgumentError(std::string argument, std::string validation_msg) {
   std::string msg = argument + " " + validation_msg;
-  return Error(ErrorCode::kInvalidArgument, std::move(msg)).WithMeta("argument", std::move(argument));
+  return Error(ErrorCode::kInvalidArgument, std::move(msg))
+      .WithMeta("argument", std::move(argument));
 }
 
 Error RequiredArgumentError(std::string argument) {
@@ -129,17 +130,31 @@ Error RequiredArgumentError(std::string argument) {
 }
 
 Error MalformedError(std::string msg) { return Error(ErrorCode::kMalformed, std::move(msg)); }
-Error DeadlineExceededError(std::string msg) { return Error(ErrorCode::kDeadlineExceeded, std::move(msg)); }
+Error DeadlineExceededError(std::string msg) {
+  return Error(ErrorCode::kDeadlineExceeded, std::move(msg));
+}
 Error NotFoundError(std::string msg) { return Error(ErrorCode::kNotFound, std::move(msg)); }
 Error BadRouteError(std::string msg) { return Error(ErrorCode::kBadRoute, std::move(msg)); }
-Error AlreadyExistsError(std::string msg) { return Error(ErrorCode::kAlreadyExists, std::move(msg)); }
-Error PermissionDeniedError(std::string msg) { return Error(ErrorCode::kPermissionDenied, std::move(msg)); }
-Error UnauthenticatedError(std::string msg) { return Error(ErrorCode::kUnauthenticated, std::move(msg)); }
-Error ResourceExhaustedError(std::string msg) { return Error(ErrorCode::kResourceExhausted, std::move(msg)); }
-Error FailedPreconditionError(std::string msg) { return Error(ErrorCode::kFailedPrecondition, std::move(msg)); }
+Error AlreadyExistsError(std::string msg) {
+  return Error(ErrorCode::kAlreadyExists, std::move(msg));
+}
+Error PermissionDeniedError(std::string msg) {
+  return Error(ErrorCode::kPermissionDenied, std::move(msg));
+}
+Error UnauthenticatedError(std::string msg) {
+  return Error(ErrorCode::kUnauthenticated, std::move(msg));
+}
+Error ResourceExhaustedError(std::string msg) {
+  return Error(ErrorCode::kResourceExhausted, std::move(msg));
+}
+Error FailedPreconditionError(std::string msg) {
+  return Error(ErrorCode::kFailedPrecondition, std::move(msg));
+}
 Error AbortedError(std::string msg) { return Error(ErrorCode::kAborted, std::move(msg)); }
 Error OutOfRangeError(std::string msg) { return Error(ErrorCode::kOutOfRange, std::move(msg)); }
-Error UnimplementedError(std::string msg) { return Error(ErrorCode::kUnimplemented, std::move(msg)); }
+Error UnimplementedError(std::string msg) {
+  return Error(ErrorCode::kUnimplemented, std::move(msg));
+}
 Error InternalError(std::string msg) { return Error(ErrorCode::kInternal, std::move(msg)); }
 Error UnavailableError(std::string msg) { return Error(ErrorCode::kUnavailable, std::move(msg)); }
 Error DataLossError(std::string msg) { return Error(ErrorCode::kDataLoss, std::move(msg)); }

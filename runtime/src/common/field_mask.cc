@@ -141,8 +141,8 @@ google::protobuf::FieldMask MakeFieldMask(const std::vector<FieldPath>& paths) {
 FieldMask::FieldMask(google::protobuf::FieldMask canonical_paths)
     : all_(false), paths_(std::move(canonical_paths)) {}
 
-Result<FieldMask> FieldMask::Parse(const google::protobuf::FieldMask& mask,
-                                   const Descriptor* type, std::string_view argument_name) {
+Result<FieldMask> FieldMask::Parse(const google::protobuf::FieldMask& mask, const Descriptor* type,
+                                   std::string_view argument_name) {
   assert(type != nullptr);
   if (mask.paths_size() == 0) return All();
   for (const std::string& path : mask.paths()) {
@@ -190,9 +190,7 @@ void FieldMask::Trim(Message& message) const {
   ApplyPlan(MakePlan(message.GetDescriptor(), paths), message);
 }
 
-std::string FieldMask::ToString() const {
-  return all_ ? "*" : FieldMaskUtil::ToString(paths_);
-}
+std::string FieldMask::ToString() const { return all_ ? "*" : FieldMaskUtil::ToString(paths_); }
 
 bool operator==(const FieldMask& a, const FieldMask& b) {
   if (a.all_ || b.all_) return a.all_ == b.all_;
@@ -206,7 +204,8 @@ Result<FieldMask> RequestFieldMask(const Message& request, std::string_view fiel
                                    const Descriptor* response_type) {
   const FieldDescriptor* field = request.GetDescriptor()->FindFieldByName(std::string(field_name));
   if (field == nullptr || field->is_repeated() || !IsMessage(field) ||
-      field->message_type()->full_name() != google::protobuf::FieldMask::descriptor()->full_name()) {
+      field->message_type()->full_name() !=
+          google::protobuf::FieldMask::descriptor()->full_name()) {
     return InternalError("field mask option names \"" + std::string(field_name) +
                          "\", which is not a google.protobuf.FieldMask field of " +
                          request.GetDescriptor()->full_name());

@@ -29,9 +29,8 @@ Interceptor ChainInterceptors(std::vector<Interceptor> interceptors) {
   if (interceptors.size() == 1) return std::move(interceptors.front());
   auto list = std::make_shared<const InterceptorList>(std::move(interceptors));
   return [list](Context& ctx, const google::protobuf::Message& request,
-                google::protobuf::Message& response, const Method& method) {
-    return RunFrom(list, 0, ctx, request, response, method);
-  };
+                google::protobuf::Message& response,
+                const Method& method) { return RunFrom(list, 0, ctx, request, response, method); };
 }
 
 }  // namespace twirp

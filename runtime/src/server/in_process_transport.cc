@@ -8,8 +8,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/http/status.hpp>
 
-#include "server/serve_request.h"
 #include "server/router.h"
+#include "server/serve_request.h"
 
 namespace twirp::internal {
 namespace {
@@ -19,8 +19,7 @@ namespace http = boost::beast::http;
 // Keeps the response the server writes, for the caller.
 class CapturedResponse final : public ResponseSink {
  public:
-  Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type,
-                                        std::string body,
+  Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type, std::string body,
                                         const Context::HeaderList& headers) override {
     response_.status = status;
     const auto reason = http::obsolete_reason(static_cast<http::status>(status));
@@ -52,8 +51,8 @@ class InProcessTransport final : public Transport {
     if (Expired(request.deadline)) co_return DeadlineError();
     const std::optional<std::string> path = Router::DecodePath(request.target);
     if (!path) {
-      co_return InternalError("failed to do request: invalid request target \"" +
-                              request.target + "\"");
+      co_return InternalError("failed to do request: invalid request target \"" + request.target +
+                              "\"");
     }
 
     BeastRequest beast(http::string_to_verb(request.method), request.target, 11);

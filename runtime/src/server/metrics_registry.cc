@@ -87,7 +87,8 @@ std::string MetricsRegistry::Render() const {
       out += "} " + std::to_string(count) + "\n";
     }
   }
-  out += "# HELP twirp_server_request_duration_seconds Time from request headers to response written.\n";
+  out +=
+      "# HELP twirp_server_request_duration_seconds Time from request headers to response written.\n";
   out += "# TYPE twirp_server_request_duration_seconds histogram\n";
   for (const auto& m : methods_) {
     std::string labels;
@@ -101,7 +102,8 @@ std::string MetricsRegistry::Render() const {
       out += "twirp_server_request_duration_seconds_bucket{" + labels + ",le=\"" + le + "\"} " +
              std::to_string(cumulative) + "\n";
     }
-    const double sum = static_cast<double>(m->duration_sum_ns.load(std::memory_order_relaxed)) / 1e9;
+    const double sum =
+        static_cast<double>(m->duration_sum_ns.load(std::memory_order_relaxed)) / 1e9;
     out += "twirp_server_request_duration_seconds_sum{" + labels + "} " + FormatDouble(sum) + "\n";
     out += "twirp_server_request_duration_seconds_count{" + labels + "} " +
            std::to_string(cumulative) + "\n";

@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "common/ascii.h"
 #include "codec/go_text.h"
+#include "common/ascii.h"
 
 namespace twirp::internal {
 namespace {
@@ -109,8 +109,9 @@ RouteResult Router::Route(std::string_view http_method, std::string_view path,
                           std::string_view content_type) const {
   RouteResult result;
   if (http_method != "POST") {
-    result.error = BadRoute(
-        "unsupported method " + GoQuote(http_method) + " (only POST is allowed)", http_method, path);
+    result.error =
+        BadRoute("unsupported method " + GoQuote(http_method) + " (only POST is allowed)",
+                 http_method, path);
     return result;
   }
   const PathParts parts = SplitTwirpPath(path);
@@ -134,8 +135,7 @@ RouteResult Router::Route(std::string_view http_method, std::string_view path,
   result.method = method->second;
   const auto encoding = EncodingFromContentType(content_type);
   if (!encoding) {
-    result.error =
-        BadRoute("unexpected Content-Type: " + GoQuote(content_type), http_method, path);
+    result.error = BadRoute("unexpected Content-Type: " + GoQuote(content_type), http_method, path);
     return result;
   }
   result.encoding = *encoding;

@@ -39,7 +39,7 @@ struct RoutedService {
   std::string package;
   std::string name;
   std::string camel_name;
-  std::string full_name;   // "<package>.<CamelName>" or "<CamelName>": the metrics label
+  std::string full_name;  // "<package>.<CamelName>" or "<CamelName>": the metrics label
   std::vector<std::unique_ptr<RoutedMethod>> methods;
   StringMap<const RoutedMethod*> by_name;  // literal and CamelCase
 };
@@ -48,7 +48,7 @@ struct RouteResult {
   const RoutedService* service = nullptr;  // set once the service part matched
   const RoutedMethod* method = nullptr;    // set once the method part matched
   Encoding encoding = Encoding::kProtobuf;
-  std::optional<Error> error;              // bad_route, in Go's check order
+  std::optional<Error> error;  // bad_route, in Go's check order
 };
 
 class Router {

@@ -13,8 +13,7 @@ std::optional<std::string_view> FieldsView::Get(std::string_view name) const {
   return it->value();
 }
 
-void FieldsView::ForEach(
-    const std::function<void(std::string_view, std::string_view)>& fn) const {
+void FieldsView::ForEach(const std::function<void(std::string_view, std::string_view)>& fn) const {
   for (const auto& field : fields_) fn(field.name_string(), field.value());
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include <google/protobuf/descriptor.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,11 +19,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <google/protobuf/descriptor.h>
 
+#include "server/in_process_transport.h"
 #include "server/server_core.h"
 #include "server/session.h"
-#include "server/in_process_transport.h"
 #include "twirpcpp/detail/unary_route.h"
 
 namespace twirp {
@@ -50,7 +50,7 @@ struct Server::Impl {
   asio::awaitable<void> AcceptLoop();
   void BeginShutdown(std::chrono::milliseconds grace);  // on `control`
   void ForEachSession(void (internal::Session::*fn)());
-  void Finish();                                         // on `control`
+  void Finish();  // on `control`
   void Join();
   bool InServerThread() {
     return io.get_executor().running_in_this_thread() ||
@@ -159,7 +159,9 @@ Server::~Server() {
   Wait();
 }
 
-void detail::AddService(Server& server, ServiceRoutes routes) { server.AddService(std::move(routes)); }
+void detail::AddService(Server& server, ServiceRoutes routes) {
+  server.AddService(std::move(routes));
+}
 
 Error detail::UnimplementedMethod(const MethodNames& method) {
   std::string name;
@@ -173,9 +175,11 @@ void Server::AddService(detail::ServiceRoutes routes) {
     throw std::logic_error("twirp: AddService after Server::Start");
   }
   // The JSON types of every method are worked out now, so that no request does it.
-  const std::string full_name =
-      routes.package.empty() ? std::string(routes.name) : std::string(routes.package) + "." + std::string(routes.name);
-  if (const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name)) {
+  const std::string full_name = routes.package.empty()
+                                    ? std::string(routes.name)
+                                    : std::string(routes.package) + "." + std::string(routes.name);
+  if (const auto* service =
+          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name)) {
     for (int i = 0; i < service->method_count(); ++i) {
       impl_->core.json_types.Prepare(*service->method(i)->input_type());
       impl_->core.json_types.Prepare(*service->method(i)->output_type());

@@ -11,9 +11,9 @@
 
 #include <boost/asio/thread_pool.hpp>
 
-#include "server/plain_handlers.h"
 #include "codec/json_types.h"
 #include "server/metrics_registry.h"
+#include "server/plain_handlers.h"
 #include "server/router.h"
 #include "twirpcpp/interceptor.h"
 #include "twirpcpp/server.h"

@@ -16,8 +16,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
-#include "common/ascii.h"
 #include "codec/go_text.h"
+#include "common/ascii.h"
 
 namespace twirp::internal {
 namespace asio = boost::asio;
@@ -117,10 +117,12 @@ asio::awaitable<bool> Session::ReadRequest() {
     co_return false;
   }
   if (!parser_->is_done()) {
-    if (const auto expect = parser_->get()[http::field::expect]; EqualsIgnoreCase(expect, "100-continue")) {
+    if (const auto expect = parser_->get()[http::field::expect];
+        EqualsIgnoreCase(expect, "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       stream_.expires_after(options.write_timeout);
-      auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
+      auto [ec, n] = co_await asio::async_write(
+          stream_, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
       if (ec) co_return false;
     }
     beast::error_code body_ec = ParseBuffered(/*header_only=*/false);
@@ -188,7 +190,8 @@ asio::awaitable<void> Session::WriteTransportError(Error error) {
   force_close_ = true;
   core_.metrics.Record(*core_.metrics.unrouted(), error.code(),
                        std::chrono::steady_clock::now() - request_start_);
-  co_await WriteResponse(HttpStatus(error.code()), ContentType(Encoding::kJson), error.ToJson(), {});
+  co_await WriteResponse(HttpStatus(error.code()), ContentType(Encoding::kJson), error.ToJson(),
+                         {});
 }
 
 asio::awaitable<void> Session::LingeringClose() {
@@ -210,7 +213,8 @@ Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view cont
                                                const Context::HeaderList& headers) {
   const bool header_done = parser_ && parser_->is_header_done();
   const unsigned version = header_done ? parser_->get().version() : 11;
-  keep_alive_ = !force_close_ && header_done && parser_->get().keep_alive() && !core_.stopping.load();
+  keep_alive_ =
+      !force_close_ && header_done && parser_->get().keep_alive() && !core_.stopping.load();
 
   // The status line and header block exactly as Beast's serializer writes
   // http::response<string_body> after set(Content-Type), content_length() and

@@ -59,8 +59,7 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   // the response we just wrote.
   boost::asio::awaitable<void> LingeringClose();
 
-  Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type,
-                                        std::string body,
+  Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type, std::string body,
                                         const Context::HeaderList& headers) override;
 
   ServerCore& core_;

@@ -20,12 +20,9 @@ int StopSignals::Wait() const {
 
 std::string_view StopSignals::Name(int signal) {
   switch (signal) {
-    case SIGINT:
-      return "SIGINT";
-    case SIGTERM:
-      return "SIGTERM";
-    default:
-      return "signal";
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    default: return "signal";
   }
 }
 

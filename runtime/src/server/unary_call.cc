@@ -146,7 +146,8 @@ Awaitable<Result<void>> UnaryCall::CallHandler(Context& ctx, const RoutedMethod&
   const bool masked = !route.options.field_mask.empty();
   std::optional<FieldMask> requested;
   if (masked) {
-    Result<FieldMask> mask = RequestFieldMask(request, route.options.field_mask, route.response_type);
+    Result<FieldMask> mask =
+        RequestFieldMask(request, route.options.field_mask, route.response_type);
     if (!mask.ok()) co_return std::move(mask).error();
     requested = std::move(mask).value();
   }
@@ -206,8 +207,9 @@ Awaitable<void> UnaryCall::WriteSuccess(const google::protobuf::Message& respons
   Result<std::string> body = Encode(response, encoding_, core_.options.json, &core_.json_types);
   if (!body.ok()) {
     const std::string what = encoding_ == Encoding::kJson ? "json" : "proto";
-    co_await WriteError(InternalError("failed to marshal " + what + " response: " + body.error().msg())
-                            .WithCause(body.error().msg()));
+    co_await WriteError(
+        InternalError("failed to marshal " + what + " response: " + body.error().msg())
+            .WithCause(body.error().msg()));
     co_return;
   }
   ContextAccess::SetStatusCode(ctx_, 200);
@@ -216,9 +218,9 @@ Awaitable<void> UnaryCall::WriteSuccess(const google::protobuf::Message& respons
   const WriteOutcome outcome = co_await sink_.WriteResponse(
       200, ContentType(encoding_), std::move(body).value(), ctx_.response_headers());
   if (outcome.error) {
-    Error error = UnknownError("failed to write response, " +
-                               std::to_string(outcome.body_bytes_written) + " of " +
-                               std::to_string(size) + " bytes written: " + outcome.error.message());
+    Error error =
+        UnknownError("failed to write response, " + std::to_string(outcome.body_bytes_written) +
+                     " of " + std::to_string(size) + " bytes written: " + outcome.error.message());
     RunNotifyHook(hooks.error, ctx_, error);
   }
   RunNotifyHook(hooks.response_sent, ctx_);

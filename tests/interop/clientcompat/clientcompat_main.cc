@@ -34,14 +34,16 @@ int Report(const twirp::Result<Resp>& result) {
     return 0;
   }
   const std::string bytes = result->SerializeAsString();
-  if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) return Fail("cannot write stdout");
+  if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size())
+    return Fail("cannot write stdout");
   return std::fflush(stdout) == 0 ? 0 : Fail("cannot write stdout");
 }
 
 }  // namespace
 
 int main() {
-  const std::string input{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  const std::string input{std::istreambuf_iterator<char>(std::cin),
+                          std::istreambuf_iterator<char>()};
   cc::ClientCompatMessage message;
   if (!message.ParseFromString(input)) return Fail("stdin is not a ClientCompatMessage");
 
@@ -62,7 +64,6 @@ int main() {
       if (!request.ParseFromString(message.request())) return Fail("request is not a Req");
       return Report(compat.MethodBlocking(request, options));
     }
-    default:
-      return Fail("unknown method " + std::to_string(message.method()));
+    default: return Fail("unknown method " + std::to_string(message.method()));
   }
 }

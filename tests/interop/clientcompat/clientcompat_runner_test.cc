@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/util/message_differencer.h>
+#include <catch2/catch.hpp>
 
 #include "clientcompat.twirp.h"
 #include "subprocess.h"
@@ -116,7 +116,8 @@ class GarbageServer {
         }
         if (request.size() >= head_end + 4 + body_length) break;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       pollfd fd{connection, POLLIN, 0};
       if (left.count() <= 0 || ::poll(&fd, 1, static_cast<int>(left.count())) <= 0) return;
       char buffer[4096];
@@ -127,7 +128,8 @@ class GarbageServer {
     const std::string response =
         "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 7\r\n"
         "Connection: close\r\n\r\ngarbage";
-    [[maybe_unused]] const ssize_t ignored = ::send(connection, response.data(), response.size(), MSG_NOSIGNAL);
+    [[maybe_unused]] const ssize_t ignored =
+        ::send(connection, response.data(), response.size(), MSG_NOSIGNAL);
   }
 
   int listener_ = -1;
@@ -157,13 +159,15 @@ ClientRun RunClient(const std::string& address, cc::ClientCompatMessage::CompatS
   message.set_service_address(address);
   message.set_method(method);
   message.set_request(request);
-  const auto outcome = twirp::interop::RunProcess({ClientBinary()}, message.SerializeAsString(), 60s);
+  const auto outcome =
+      twirp::interop::RunProcess({ClientBinary()}, message.SerializeAsString(), 60s);
   ClientRun run;
   if (outcome.Describe() != "exit 0") {
     run.harness_error = "error running client binary: " + outcome.Describe();
     log << "\nclient stdout: " << outcome.out << "\nclient stderr: " << outcome.err << "\n";
   } else if (!outcome.out.empty() && !outcome.err.empty()) {
-    run.harness_error = "client bin should write to either stdout or stderr, but never both in one invocation";
+    run.harness_error =
+        "client bin should write to either stdout or stderr, but never both in one invocation";
   } else {
     run.code = outcome.err;
     run.response = outcome.out;  // zero bytes is a valid, all-default response
@@ -174,7 +178,8 @@ ClientRun RunClient(const std::string& address, cc::ClientCompatMessage::CompatS
 // Go's main.go: prints as it goes, counts failures and successes.
 class Runner {
  public:
-  Runner(std::string address, ScriptedCompat& compat) : address_(std::move(address)), compat_(compat) {}
+  Runner(std::string address, ScriptedCompat& compat)
+      : address_(std::move(address)), compat_(compat) {}
 
   void Start(const std::string& name) { log_ << "Testing " << name << "... "; }
   void Fail(const std::string& why) {
@@ -189,16 +194,19 @@ class Runner {
   void NoopCase(const std::string& name, ScriptedCompat::NoopFn fn, const std::string& want_code) {
     Start(name);
     compat_.SetNoop(std::move(fn));
-    const ClientRun run = RunClient(address_, cc::ClientCompatMessage::NOOP, cc::Empty().SerializeAsString(), log_);
+    const ClientRun run =
+        RunClient(address_, cc::ClientCompatMessage::NOOP, cc::Empty().SerializeAsString(), log_);
     if (!run.harness_error.empty()) return Fail("error: " + run.harness_error);
     if (want_code.empty() && !run.code.empty()) {
       return Fail("client reported twirp error \"" + run.code + "\" when server did not error");
     }
     if (!want_code.empty() && run.code.empty()) {
-      return Fail("client did not report err code when server errored, expected \"" + want_code + "\"");
+      return Fail("client did not report err code when server errored, expected \"" + want_code +
+                  "\"");
     }
     if (want_code != run.code) {
-      return Fail("client reported wrong error code \"" + run.code + "\", want \"" + want_code + "\"");
+      return Fail("client reported wrong error code \"" + run.code + "\", want \"" + want_code +
+                  "\"");
     }
     if (run.code.empty() && !cc::Empty().ParseFromString(run.response)) {
       return Fail("error: unable to unmarshal stdout from client bin as an Empty response");
@@ -214,7 +222,8 @@ class Runner {
       called = true;
       return fn(req);
     });
-    const ClientRun run = RunClient(address_, cc::ClientCompatMessage::METHOD, request.SerializeAsString(), log_);
+    const ClientRun run =
+        RunClient(address_, cc::ClientCompatMessage::METHOD, request.SerializeAsString(), log_);
     compat_.SetMethod(nullptr);
     if (!run.harness_error.empty()) return Fail("error: " + run.harness_error);
     cc::Resp response;
@@ -226,10 +235,12 @@ class Runner {
       return Fail("client reported twirp error \"" + run.code + "\" when server did not error");
     }
     if (!want_code.empty() && run.code.empty()) {
-      return Fail("client did not report err code when server errored, expected \"" + want_code + "\"");
+      return Fail("client did not report err code when server errored, expected \"" + want_code +
+                  "\"");
     }
     if (want_code != run.code) {
-      return Fail("client reported wrong error code \"" + run.code + "\", want \"" + want_code + "\"");
+      return Fail("client reported wrong error code \"" + run.code + "\", want \"" + want_code +
+                  "\"");
     }
     if (!google::protobuf::util::MessageDifferencer::Equals(response, want_response)) {
       return Fail("client has wrong response, have {" + response.ShortDebugString() + "} want {" +
@@ -252,8 +263,8 @@ class Runner {
   }
 
   std::string Summary() const {
-    return std::string(failures_ > 0 ? "FAILED" : "PASSED") + " with " + std::to_string(failures_) + " failures, " +
-           std::to_string(successes_) + " successes";
+    return std::string(failures_ > 0 ? "FAILED" : "PASSED") + " with " + std::to_string(failures_) +
+           " failures, " + std::to_string(successes_) + " successes";
   }
   int failures() const { return failures_; }
   int successes() const { return successes_; }
@@ -269,7 +280,8 @@ class Runner {
 
 }  // namespace
 
-TEST_CASE("§7.3-7.11 twirpcpp-clientcompat passes Twirp's 21 client compatibility cases", "[interop][clientcompat]") {
+TEST_CASE("§7.3-7.11 twirpcpp-clientcompat passes Twirp's 21 client compatibility cases",
+          "[interop][clientcompat]") {
   auto compat = std::make_shared<ScriptedCompat>();
   twirp::Server server;
   cc::RegisterCompatService(server, compat);
@@ -278,23 +290,28 @@ TEST_CASE("§7.3-7.11 twirpcpp-clientcompat passes Twirp's 21 client compatibili
   // §7.5: the server root; the client adds the default /twirp prefix.
   Runner runner("http://127.0.0.1:" + std::to_string(server.port()), *compat);
 
-  runner.NoopCase("noop without error", [](const cc::Empty&) { return cc::Empty(); }, "");
+  runner.NoopCase(
+      "noop without error", [](const cc::Empty&) { return cc::Empty(); }, "");
   // §7.8: every code but malformed, in Go's order.
-  for (const auto code : {twirp::ErrorCode::kCanceled, twirp::ErrorCode::kUnknown, twirp::ErrorCode::kInvalidArgument,
-                          twirp::ErrorCode::kDeadlineExceeded, twirp::ErrorCode::kNotFound,
-                          twirp::ErrorCode::kBadRoute, twirp::ErrorCode::kAlreadyExists,
-                          twirp::ErrorCode::kPermissionDenied, twirp::ErrorCode::kUnauthenticated,
-                          twirp::ErrorCode::kResourceExhausted, twirp::ErrorCode::kFailedPrecondition,
-                          twirp::ErrorCode::kAborted, twirp::ErrorCode::kOutOfRange,
-                          twirp::ErrorCode::kUnimplemented, twirp::ErrorCode::kInternal,
-                          twirp::ErrorCode::kUnavailable, twirp::ErrorCode::kDataLoss}) {
+  for (const auto code :
+       {twirp::ErrorCode::kCanceled, twirp::ErrorCode::kUnknown, twirp::ErrorCode::kInvalidArgument,
+        twirp::ErrorCode::kDeadlineExceeded, twirp::ErrorCode::kNotFound,
+        twirp::ErrorCode::kBadRoute, twirp::ErrorCode::kAlreadyExists,
+        twirp::ErrorCode::kPermissionDenied, twirp::ErrorCode::kUnauthenticated,
+        twirp::ErrorCode::kResourceExhausted, twirp::ErrorCode::kFailedPrecondition,
+        twirp::ErrorCode::kAborted, twirp::ErrorCode::kOutOfRange, twirp::ErrorCode::kUnimplemented,
+        twirp::ErrorCode::kInternal, twirp::ErrorCode::kUnavailable, twirp::ErrorCode::kDataLoss}) {
     const std::string name(twirp::CodeString(code));
-    runner.NoopCase("\"" + name + "\" error parsing",
-                    [code](const cc::Empty&) -> twirp::Result<cc::Empty> { return twirp::Error(code, "failed"); },
-                    name);
+    runner.NoopCase(
+        "\"" + name + "\" error parsing",
+        [code](const cc::Empty&) -> twirp::Result<cc::Empty> {
+          return twirp::Error(code, "failed");
+        },
+        name);
   }
   // §7.9
-  runner.MethodCase("empty value", cc::Req(), [](const cc::Req&) { return cc::Resp(); }, cc::Resp(), "");
+  runner.MethodCase(
+      "empty value", cc::Req(), [](const cc::Req&) { return cc::Resp(); }, cc::Resp(), "");
   cc::Req value;
   value.set_v("value");
   cc::Resp one;

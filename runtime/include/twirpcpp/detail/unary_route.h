@@ -57,9 +57,9 @@ class UnaryMessages {
 using UnaryInvoker = std::function<Awaitable<Result<void>>(
     Context& ctx, const google::protobuf::Message& request, google::protobuf::Message& response,
     const FieldMask& mask)>;
-using BlockingUnaryInvoker = std::function<Result<void>(
-    Context& ctx, const google::protobuf::Message& request, google::protobuf::Message& response,
-    const FieldMask& mask)>;
+using BlockingUnaryInvoker =
+    std::function<Result<void>(Context& ctx, const google::protobuf::Message& request,
+                               google::protobuf::Message& response, const FieldMask& mask)>;
 
 // One method as the router and the unary path see it.
 struct MethodRoute {
@@ -103,10 +103,10 @@ std::unique_ptr<UnaryMessages> NewUnaryMessages() {
 // blocking one).
 template <class Req, class Resp, class Handler>
 MethodRoute UnaryRoute(const MethodNames& names, Handler handler, UnaryOptions options = {}) {
-  constexpr bool kTakesMask =
-      std::is_invocable_v<Handler&, Context&, const Req&, const FieldMask&>;
-  static_assert(kTakesMask || std::is_invocable_v<Handler&, Context&, const Req&>,
-                "a handler takes (Context&, const Req&) or (Context&, const Req&, const FieldMask&)");
+  constexpr bool kTakesMask = std::is_invocable_v<Handler&, Context&, const Req&, const FieldMask&>;
+  static_assert(
+      kTakesMask || std::is_invocable_v<Handler&, Context&, const Req&>,
+      "a handler takes (Context&, const Req&) or (Context&, const Req&, const FieldMask&)");
   auto call = [handler = std::move(handler)](Context& ctx, const google::protobuf::Message& request,
                                              const FieldMask& mask) {
     const Req& typed = static_cast<const Req&>(request);
@@ -117,9 +117,9 @@ MethodRoute UnaryRoute(const MethodNames& names, Handler handler, UnaryOptions o
       return handler(ctx, typed);
     }
   };
-  using Returned = decltype(call(std::declval<Context&>(),
-                                 std::declval<const google::protobuf::Message&>(),
-                                 std::declval<const FieldMask&>()));
+  using Returned =
+      decltype(call(std::declval<Context&>(), std::declval<const google::protobuf::Message&>(),
+                    std::declval<const FieldMask&>()));
 
   MethodRoute route;
   route.names = &names;
@@ -130,8 +130,7 @@ MethodRoute UnaryRoute(const MethodNames& names, Handler handler, UnaryOptions o
   if constexpr (std::is_same_v<Returned, Awaitable<Result<Resp>>>) {
     route.invoke = [call = std::move(call)](Context& ctx, const google::protobuf::Message& request,
                                             google::protobuf::Message& response,
-                                            const FieldMask& mask)
-        -> Awaitable<Result<void>> {
+                                            const FieldMask& mask) -> Awaitable<Result<void>> {
       Result<Resp> result = co_await call(ctx, request, mask);
       if (!result.ok()) co_return std::move(result).error();
       static_cast<Resp&>(response) = std::move(result).value();
