@@ -361,7 +361,7 @@ TEST_CASE("ArtistIndex stays within its capacity, however many tracks it learns"
   vas::tracks::ArtistIndex index(4);
   for (std::int64_t track = 1; track <= 1'000; ++track) {
     index.Learn(Ids{track}, Records({{track, track + 1'000}}));
-    REQUIRE(index.size() == std::min<std::int64_t>(track, 4));
+    REQUIRE(index.size() == std::min<std::size_t>(track, 4));
   }
   CHECK(index.KnownArtists(Ids{1'000}) == Ids{2'000});  // the newest is kept
 
