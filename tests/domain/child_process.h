@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+// POSIX leaves declaring environ to the program; glibc declares it too.
+extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace domain_test {
 
@@ -28,6 +29,7 @@ class ChildProcess {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (auto& arg : argv) args.push_back(arg.data());
     args.push_back(nullptr);
     // The test process may block SIGTERM/SIGINT in some thread; the child

@@ -101,10 +101,8 @@ class Foundation {
       const Hold hold = std::move(*hold_);
       hold_.reset();
       hold_met_ = changed_.wait_for(lock, hold.limit, [&] {
-        for (const std::string& method : hold.methods) {
-          if (!calls_.contains(method)) return false;
-        }
-        return true;
+        return std::ranges::all_of(hold.methods,
+                                   [&](const std::string& method) { return calls_.contains(method); });
       });
     }
     tracks_v1::GetTracksResponse response;

@@ -13,7 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
+// POSIX leaves declaring environ to the program; glibc declares it too.
+extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace twirp::interop {
 namespace {
@@ -53,7 +54,9 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, bool inherit_stderr
   // A child that exits before reading its stdin must not kill the test with SIGPIPE.
   ::signal(SIGPIPE, SIG_IGN);
 
-  int in[2], out[2], err[2] = {-1, -1};
+  int in[2];
+  int out[2];
+  int err[2] = {-1, -1};
   if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
       (!inherit_stderr && ::pipe2(err, O_CLOEXEC) != 0)) {
     throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
@@ -65,6 +68,7 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, bool inherit_stderr
   if (!inherit_stderr) posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
 
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   const int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
@@ -100,7 +104,7 @@ Subprocess::~Subprocess() {
   CloseFd(pidfd_);
 }
 
-bool Subprocess::WriteStdin(std::string_view data) {
+bool Subprocess::WriteStdin(std::string_view data) const {
   while (!data.empty()) {
     const ssize_t n = ::write(stdin_fd_, data.data(), data.size());
     if (n < 0) {

@@ -41,7 +41,7 @@ class Subprocess {
   pid_t pid() const { return pid_; }
 
   // Writes all of `data` to the child's stdin; false if the child closed it.
-  bool WriteStdin(std::string_view data);
+  bool WriteStdin(std::string_view data) const;
   void CloseStdin();
 
   // The next line of stdout (without '\n'), or nullopt on EOF or timeout.
