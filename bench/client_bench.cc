@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -34,7 +35,7 @@ double CpuSeconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   auto seconds = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
@@ -63,27 +64,32 @@ twirp::Awaitable<void> Caller(net::io_context& io, HaberdasherClient& client,
   if (--tally.running == 0) io.stop();
 }
 
-}  // namespace
-
-int main(int argc, char* argv[]) {
+int Main(int argc, char* argv[]) {
   std::string url;
   double seconds = 5;
   int in_flight = 64;
   twirp::ClientOptions options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--url" && i + 1 < argc) {
-      url = argv[++i];
-    } else if (arg == "--seconds" && i + 1 < argc) {
-      seconds = std::stod(argv[++i]);
-    } else if (arg == "--in-flight" && i + 1 < argc) {
-      in_flight = std::stoi(argv[++i]);
-    } else if (arg == "--json") {
-      options.encoding = twirp::Encoding::kJson;
-    } else {
-      std::cerr << "usage: client-bench --url URL [--seconds S] [--in-flight N] [--json]\n";
-      return 2;
+  const char* const usage =
+      "usage: client-bench --url URL [--seconds S] [--in-flight N] [--json]\n";
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view arg = argv[i];
+      if (arg == "--url" && i + 1 < argc) {
+        url = argv[++i];
+      } else if (arg == "--seconds" && i + 1 < argc) {
+        seconds = std::stod(argv[++i]);
+      } else if (arg == "--in-flight" && i + 1 < argc) {
+        in_flight = std::stoi(argv[++i]);
+      } else if (arg == "--json") {
+        options.encoding = twirp::Encoding::kJson;
+      } else {
+        std::cerr << usage;
+        return 2;
+      }
     }
+  } catch (const std::logic_error&) {  // std::stod or std::stoi given no number
+    std::cerr << usage;
+    return 2;
   }
   // The pool may open as many connections as there are callers, and no more.
   options.max_connections = static_cast<std::size_t>(in_flight);
@@ -129,4 +135,17 @@ int main(int argc, char* argv[]) {
                  (tally.first_error.empty() ? warmup.first_error : tally.first_error).c_str());
   }
   return tally.calls > 0 && tally.errors == 0 && warmup.errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  // What a caller throws (out of memory, say) comes out of io.run(): one line, not
+  // std::terminate's abort.
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "client-bench: " << e.what() << "\n";
+    return 1;
+  }
 }

@@ -27,7 +27,7 @@ int main(int argc, char* argv[]) {
   po::variables_map vars;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vars);
-    if (vars.count("help")) {
+    if (vars.contains("help")) {
       std::cout << flags;
       return 0;
     }
@@ -36,7 +36,7 @@ int main(int argc, char* argv[]) {
     std::cerr << "haberdasher-client: " << e.what() << "\n" << flags;
     return 2;
   }
-  if (vars.count("json")) options.encoding = twirp::Encoding::kJson;
+  if (vars.contains("json")) options.encoding = twirp::Encoding::kJson;
 
   auto client = twirp::Client::Create(url, options);
   if (!client.ok()) {

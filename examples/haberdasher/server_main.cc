@@ -65,12 +65,12 @@ int main(int argc, char* argv[]) {
     std::cerr << "haberdasher-server: " << e.what() << "\n" << flags;
     return 2;
   }
-  if (vars.count("help")) {
+  if (vars.contains("help")) {
     std::cout << flags;
     return 0;
   }
-  options.json.use_proto_names = vars.count("json-camel-case") == 0;
-  options.json.emit_unpopulated = vars.count("json-skip-defaults") == 0;
+  options.json.use_proto_names = !vars.contains("json-camel-case");
+  options.json.emit_unpopulated = !vars.contains("json-skip-defaults");
 
   Endpoint endpoint;
   if (!ParseEndpoint(listen, endpoint)) {

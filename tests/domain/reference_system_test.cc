@@ -86,13 +86,13 @@ struct App {
   std::uint16_t port;
 
   HttpResponse Send(std::string_view method, const std::string& target,
-                    std::vector<std::string> headers = {}) const {
+                    const std::vector<std::string>& headers = {}) const {
     auto response = RoundTrip(port, BuildRequest(method, target, headers, ""));
     REQUIRE(response);
     return *response;
   }
-  HttpResponse Get(const std::string& target, std::vector<std::string> headers = {}) const {
-    return Send("GET", target, std::move(headers));
+  HttpResponse Get(const std::string& target, const std::vector<std::string>& headers = {}) const {
+    return Send("GET", target, headers);
   }
   // The ids of the cards a feed request shows.
   std::vector<std::int64_t> FeedIds(const std::string& ids,

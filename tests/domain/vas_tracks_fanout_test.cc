@@ -101,10 +101,8 @@ class Foundation {
       const Hold hold = std::move(*hold_);
       hold_.reset();
       hold_met_ = changed_.wait_for(lock, hold.limit, [&] {
-        for (const std::string& method : hold.methods) {
-          if (!calls_.contains(method)) return false;
-        }
-        return true;
+        return std::ranges::all_of(
+            hold.methods, [&](const std::string& method) { return calls_.contains(method); });
       });
     }
     tracks_v1::GetTracksResponse response;
@@ -363,7 +361,7 @@ TEST_CASE("ArtistIndex stays within its capacity, however many tracks it learns"
   vas::tracks::ArtistIndex index(4);
   for (std::int64_t track = 1; track <= 1'000; ++track) {
     index.Learn(Ids{track}, Records({{track, track + 1'000}}));
-    REQUIRE(index.size() == std::min<std::int64_t>(track, 4));
+    REQUIRE(index.size() == std::min<std::size_t>(track, 4));
   }
   CHECK(index.KnownArtists(Ids{1'000}) == Ids{2'000});  // the newest is kept
 

@@ -183,7 +183,7 @@ class System {
   // Every request the Likes service received.
   std::uint64_t LikesCalls() {
     std::uint64_t total = 0;
-    for (auto method : {"Like", "Unlike", "CountLikes", "GetLikedTracks", "ListUserLikes"}) {
+    for (const auto* method : {"Like", "Unlike", "CountLikes", "GetLikedTracks", "ListUserLikes"}) {
       total += Calls(likes(), kLikes, method);
     }
     return total;
@@ -310,7 +310,7 @@ TEST_CASE(
   CHECK(plain.viewer_state().liked());
   CHECK(plain.downloadable());
   CHECK(plain.has_created_at());
-  const auto& unliked = response->tracks(last + 1 - seed::kNotDownloadableTrack);
+  const auto& unliked = response->tracks(static_cast<int>(last + 1 - seed::kNotDownloadableTrack));
   REQUIRE(unliked.id() == seed::kNotDownloadableTrack);
   CHECK(unliked.has_stats());
   CHECK(unliked.stats().likes_count() == 0);

@@ -132,7 +132,7 @@ std::map<std::string, json> RunTsClient(const std::string& peer, const std::stri
                                         const std::vector<std::string>& flags = {}) {
   std::vector<std::string> argv = {TWIRPCPP_NODE, NodeDist("client.js"), "--peer", peer, "--base",
                                    base,          "--timeout-ms",        "5000"};
-  if (use_json) argv.push_back("--json");
+  if (use_json) argv.emplace_back("--json");
   argv.insert(argv.end(), flags.begin(), flags.end());
   argv.insert(argv.end(), calls.begin(), calls.end());
   const auto outcome = twirp::interop::RunProcess(argv, "", 90s);
@@ -282,7 +282,7 @@ TEST_CASE(
   // Indexed as kRawAnswers in node/src/script.ts.
   const std::vector<json> expected = {
       TwirpError("internal",
-                 "unexpected HTTP status code 302 \"Found\" received, Location=\"/elsewhere\"",
+                 R"(unexpected HTTP status code 302 "Found" received, Location="/elsewhere")",
                  {{"http_error_from_intermediary", "true"},
                   {"status_code", "302"},
                   {"location", "/elsewhere"}}),

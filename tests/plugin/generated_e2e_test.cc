@@ -80,8 +80,8 @@ class Fixture {
 
   std::string address() const { return "127.0.0.1:" + std::to_string(server_.port()); }
 
-  std::shared_ptr<::twirp::Client> NewClient(::twirp::ClientOptions options = {}) {
-    auto client = ::twirp::Client::Create(address(), options);
+  std::shared_ptr<::twirp::Client> NewClient(::twirp::ClientOptions options = {}) const {
+    auto client = ::twirp::Client::Create(address(), std::move(options));
     REQUIRE(client.ok());
     return *client;
   }

@@ -206,7 +206,8 @@ TEST_CASE("waiting for a free connection counts against the deadline") {
   auto client = MakeClient(server.url(), options);
   net::io_context io;
   EchoRequest request;
-  std::optional<Result<EchoResponse>> slow, queued;
+  std::optional<Result<EchoResponse>> slow;
+  std::optional<Result<EchoResponse>> queued;
   net::co_spawn(
       io,
       [&]() -> Awaitable<void> {
@@ -280,9 +281,9 @@ TEST_CASE("§6.16 hooks run inside interceptors: a(b(prepared, send, received))"
     request.headers.emplace_back("X-From-Hook", "1");
     return Ok();
   };
-  options.hooks.response_received = [&](Context&) { log.push_back("received"); };
+  options.hooks.response_received = [&](Context&) { log.emplace_back("received"); };
   options.hooks.error = [&](Context&, const Error& e) { log.push_back("error " + e.msg()); };
-  auto interceptor = [&](std::string name) -> Interceptor {
+  auto interceptor = [&](const std::string& name) -> Interceptor {
     return [&log, name](Context& ctx, const google::protobuf::Message& req,
                         google::protobuf::Message& resp,
                         const Method& next) -> Awaitable<Result<void>> {
@@ -308,10 +309,10 @@ TEST_CASE("§6.16 a failing request_prepared aborts the call: error hook, nothin
   std::vector<std::string> log;
   ClientOptions options;
   options.hooks.request_prepared = [&](Context&, TransportRequest&) -> Result<void> {
-    log.push_back("prepared");
+    log.emplace_back("prepared");
     return PermissionDeniedError("no");
   };
-  options.hooks.response_received = [&](Context&) { log.push_back("received"); };
+  options.hooks.response_received = [&](Context&) { log.emplace_back("received"); };
   options.hooks.error = [&](Context&, const Error& e) {
     log.push_back("error " + std::string(CodeString(e.code())));
   };
@@ -329,7 +330,7 @@ TEST_CASE("§6.16 the error hook sees server errors; response_received does not 
   });
   std::vector<std::string> log;
   ClientOptions options;
-  options.hooks.response_received = [&](Context&) { log.push_back("received"); };
+  options.hooks.response_received = [&](Context&) { log.emplace_back("received"); };
   options.hooks.error = [&](Context&, const Error& e) {
     log.push_back("error " + std::string(CodeString(e.code())));
   };

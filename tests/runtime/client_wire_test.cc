@@ -15,7 +15,7 @@ namespace {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // A server answering every request with `reply`.
-FakeHttpServer Answering(Reply reply) {
+FakeHttpServer Answering(const Reply& reply) {
   return FakeHttpServer([reply](const RecordedRequest&) { return reply; });
 }
 

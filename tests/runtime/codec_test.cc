@@ -49,7 +49,7 @@ Everything FullySet() {
   e.set_string_value("h\xc3\xa9 <&>");
   e.set_bytes_value(std::string("\xfb\xff\x00", 3));
   e.set_double_value(1.5);
-  e.set_float_value(0.25f);
+  e.set_float_value(0.25F);
   e.set_color(twirpcpp::test::v1::COLOR_BLUE);
   e.mutable_inner()->set_label("in");
   e.mutable_inner()->set_count(3);
@@ -264,7 +264,8 @@ TEST_CASE("§3.4 map keys are written sorted: strings byte-wise, integers numeri
     const std::string out = *twirp::Encode(e, Encoding::kJson, options);
     INFO(out);
     const auto parsed = nlohmann::ordered_json::parse(out);
-    std::vector<std::string> counts, ids;
+    std::vector<std::string> counts;
+    std::vector<std::string> ids;
     for (const auto& [key, value] : parsed["counts"].items()) counts.push_back(key);
     for (const auto& [key, value] : parsed["inner_by_id"].items()) ids.push_back(key);
     CHECK(counts == std::vector<std::string>{"B", "a", "aa", "b", "c"});

@@ -42,7 +42,7 @@ std::optional<std::string> RecordedRequest::Header(std::string_view name) const 
 }
 
 Reply HttpReply(int status, std::string_view reason, std::string_view body,
-                std::vector<std::string> extra, std::string_view content_type) {
+                const std::vector<std::string>& extra, std::string_view content_type) {
   std::string bytes = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\n";
   if (!content_type.empty()) bytes += "Content-Type: " + std::string(content_type) + "\r\n";
   for (const std::string& line : extra) bytes += line + "\r\n";

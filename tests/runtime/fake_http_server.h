@@ -42,7 +42,7 @@ struct Reply {
 
 // A complete response with Content-Length; `extra` header lines are "Name: value".
 Reply HttpReply(int status, std::string_view reason, std::string_view body,
-                std::vector<std::string> extra = {},
+                const std::vector<std::string>& extra = {},
                 std::string_view content_type = "application/protobuf");
 
 class FakeHttpServer {

@@ -38,7 +38,8 @@ std::unique_ptr<pb::util::TypeResolver> PoolResolver() {
 
 void CheckSameMessageType(JsonTypes& types, const std::string& url) {
   INFO(url);
-  pb::Type cached, from_pool;
+  pb::Type cached;
+  pb::Type from_pool;
   REQUIRE(types.ResolveMessageType(url, &cached).ok());
   REQUIRE(PoolResolver()->ResolveMessageType(url, &from_pool).ok());
   CHECK(pb::util::MessageDifferencer::Equals(cached, from_pool));
@@ -85,7 +86,8 @@ TEST_CASE(
   for (const char* name : {"twirpcpp.test.v1.Color", "google.protobuf.NullValue"}) {
     const std::string url = std::string(kPrefix) + name;
     INFO(url);
-    pb::Enum cached, from_pool;
+    pb::Enum cached;
+    pb::Enum from_pool;
     REQUIRE(types.ResolveEnumType(url, &cached).ok());
     REQUIRE(PoolResolver()->ResolveEnumType(url, &from_pool).ok());
     CHECK(pb::util::MessageDifferencer::Equals(cached, from_pool));
@@ -172,6 +174,7 @@ TEST_CASE("threads preparing and resolving at once all see complete types") {
   }();
   const std::string expected = *twirp::Encode(expected_response, Encoding::kJson);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::vector<int> mismatches(4, 0);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {

@@ -63,7 +63,7 @@ RawConnection::~RawConnection() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool RawConnection::Send(std::string_view bytes) {
+bool RawConnection::Send(std::string_view bytes) const {
   if (fd_ < 0) return false;
   while (!bytes.empty()) {
     const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);

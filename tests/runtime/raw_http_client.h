@@ -34,7 +34,7 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return fd_ >= 0; }
-  bool Send(std::string_view bytes);
+  bool Send(std::string_view bytes) const;
   // The next response (Content-Length framed, as the server always sends);
   // nullopt on close, error or timeout.
   std::optional<HttpResponse> ReadResponse();

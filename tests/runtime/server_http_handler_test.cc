@@ -15,7 +15,7 @@ namespace {
 using std::chrono::milliseconds;
 
 // Answers with its own name, so that a test sees which handler served a path.
-HttpHandler Named(std::string name) {
+HttpHandler Named(const std::string& name) {
   return [name](Context&, const ::twirp::HttpRequest& request) -> Awaitable<::twirp::HttpResponse> {
     co_return ::twirp::HttpResponse::Text(200, name + " " + request.path);
   };
@@ -23,7 +23,8 @@ HttpHandler Named(std::string name) {
 
 class HandlerServer {
  public:
-  explicit HandlerServer(std::function<void(Server&)> setup, ServerOptions options = TestOptions())
+  explicit HandlerServer(const std::function<void(Server&)>& setup,
+                         ServerOptions options = TestOptions())
       : server_(std::move(options)) {
     detail::AddService(server_, EchoRoutes());
     setup(server_);
@@ -33,7 +34,8 @@ class HandlerServer {
   ~HandlerServer() { server_.Shutdown(milliseconds(0)); }
   std::uint16_t port() const { return server_.port(); }
   Server& server() { return server_; }
-  std::optional<HttpResponse> Get(std::string_view target, std::vector<std::string> headers = {}) {
+  std::optional<HttpResponse> Get(std::string_view target,
+                                  const std::vector<std::string>& headers = {}) const {
     return RoundTrip(port(), BuildRequest("GET", target, headers, ""));
   }
 

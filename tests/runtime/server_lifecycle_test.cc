@@ -196,7 +196,7 @@ TEST_CASE("§5.7-5.8 interceptors run outermost first around the handler, after 
   Recorder recorder;
   ServerOptions options = TestOptions();
   options.hooks = RecordingHooks(recorder);
-  auto named = [&recorder](std::string name) -> Interceptor {
+  auto named = [&recorder](const std::string& name) -> Interceptor {
     return [&recorder, name](Context& ctx, const google::protobuf::Message& request,
                              google::protobuf::Message& response,
                              const Method& next) -> Awaitable<Result<void>> {
@@ -395,7 +395,7 @@ TEST_CASE("§5.9 the context carries request headers, the request deadline and t
     recorder.Add(left > std::chrono::milliseconds(1000) && left <= std::chrono::milliseconds(1500)
                      ? "deadline:ok"
                      : "deadline:bad");
-    recorder.Add(ctx.executor() ? "executor:ok" : "executor:none");
+    recorder.Add(static_cast<bool>(ctx.executor()) ? "executor:ok" : "executor:none");
     return Ok();
   };
   TestServer server(options);

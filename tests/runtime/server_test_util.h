@@ -3,6 +3,7 @@
 // 127.0.0.1:0 that shuts down with the test.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -112,11 +113,12 @@ class TestServer {
   std::uint16_t port() const { return server_.port(); }
 
   std::optional<HttpResponse> Post(std::string_view target, std::string_view content_type,
-                                   std::string_view body, std::vector<std::string> headers = {}) {
+                                   std::string_view body,
+                                   std::vector<std::string> headers = {}) const {
     return RoundTrip(port(), PostRequest(target, content_type, body, std::move(headers)));
   }
   std::optional<HttpResponse> PostEcho(const EchoRequest& request,
-                                       std::string_view target = kEchoPath) {
+                                       std::string_view target = kEchoPath) const {
     return Post(target, "application/protobuf", request.SerializeAsString());
   }
 
@@ -146,12 +148,8 @@ class Recorder {
   bool WaitFor(const std::string& event,
                std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     std::unique_lock lock(mutex_);
-    return cv_.wait_for(lock, timeout, [&] {
-      for (const auto& e : events_) {
-        if (e == event) return true;
-      }
-      return false;
-    });
+    return cv_.wait_for(lock, timeout,
+                        [&] { return std::ranges::find(events_, event) != events_.end(); });
   }
   std::vector<std::string> events() {
     std::lock_guard lock(mutex_);
