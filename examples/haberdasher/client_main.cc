@@ -19,11 +19,15 @@ int main(int argc, char* argv[]) {
   twirp::ClientOptions options;
 
   po::options_description flags("haberdasher-client options");
-  flags.add_options()("help,h", "show this help")("url", po::value(&url)->required(),
-                                                  "server base URL, e.g. http://127.0.0.1:8080")(
-      "inches", po::value(&inches)->required(), "hat size")(
-      "json", "use JSON instead of protobuf on the wire")(
-      "prefix", po::value(&options.prefix)->default_value("/twirp"), "Twirp path prefix");
+  // One flag a line: clang-format would run the chained calls together.
+  // clang-format off
+  flags.add_options()
+      ("help,h", "show this help")
+      ("url", po::value(&url)->required(), "server base URL, e.g. http://127.0.0.1:8080")
+      ("inches", po::value(&inches)->required(), "hat size")
+      ("json", "use JSON instead of protobuf on the wire")
+      ("prefix", po::value(&options.prefix)->default_value("/twirp"), "Twirp path prefix");
+  // clang-format on
   po::variables_map vars;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vars);

@@ -44,19 +44,23 @@ int main(int argc, char* argv[]) {
   int grace_ms = 10'000;
 
   po::options_description flags("haberdasher-server options");
-  flags.add_options()("help,h", "show this help")(
-      "listen", po::value(&listen)->default_value("127.0.0.1:8080"),
-      "address:port to listen on (port 0 picks one)")(
-      "prefix", po::value(&options.prefix)->default_value("/twirp"),
-      "Twirp path prefix (\"\" for none)")(
-      "io-threads", po::value(&options.io_threads)->default_value(1),
-      "event loop threads: connections and the (coroutine) handlers")(
-      "metrics", po::bool_switch(&options.metrics.enabled),
-      "serve Prometheus metrics on GET /metrics")(
-      "json-camel-case", "write JSON responses with lowerCamel field names")(
-      "json-skip-defaults", "leave fields with default values out of JSON responses")(
-      "shutdown-grace-ms", po::value(&grace_ms)->default_value(10'000),
-      "time given to requests in flight on shutdown");
+  // One flag a line: clang-format would run the chained calls together.
+  // clang-format off
+  flags.add_options()
+      ("help,h", "show this help")
+      ("listen", po::value(&listen)->default_value("127.0.0.1:8080"),
+       "address:port to listen on (port 0 picks one)")
+      ("prefix", po::value(&options.prefix)->default_value("/twirp"),
+       "Twirp path prefix (\"\" for none)")
+      ("io-threads", po::value(&options.io_threads)->default_value(1),
+       "event loop threads: connections and the (coroutine) handlers")
+      ("metrics", po::bool_switch(&options.metrics.enabled),
+       "serve Prometheus metrics on GET /metrics")
+      ("json-camel-case", "write JSON responses with lowerCamel field names")
+      ("json-skip-defaults", "leave fields with default values out of JSON responses")
+      ("shutdown-grace-ms", po::value(&grace_ms)->default_value(10'000),
+       "time given to requests in flight on shutdown");
+  // clang-format on
   po::variables_map vars;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vars);

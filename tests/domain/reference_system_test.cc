@@ -96,16 +96,16 @@ struct App {
   }
   // The ids of the cards a feed request shows.
   std::vector<std::int64_t> FeedIds(const std::string& ids,
-                                    std::vector<std::string> headers = {}) const {
-    const HttpResponse response = Get("/mobile/v1/tracks?ids=" + ids, std::move(headers));
+                                    const std::vector<std::string>& headers = {}) const {
+    const HttpResponse response = Get("/mobile/v1/tracks?ids=" + ids, headers);
     REQUIRE(response.status == 200);
     std::vector<std::int64_t> out;
     const json body = json::parse(response.body);
     for (const json& card : body.at("cards")) out.push_back(card.at("id"));
     return out;
   }
-  int ScreenStatus(std::int64_t track, std::vector<std::string> headers = {}) const {
-    return Get("/mobile/v1/tracks/" + std::to_string(track), std::move(headers)).status;
+  int ScreenStatus(std::int64_t track, const std::vector<std::string>& headers = {}) const {
+    return Get("/mobile/v1/tracks/" + std::to_string(track), headers).status;
   }
 };
 

@@ -52,7 +52,7 @@ Result<Resp> CallUnaryBlocking(Client& client, const MethodNames& method, const 
   Result<void> result =
       ClientAccess::CallBlocking(client, method, request, response, std::move(options));
   if (!result.ok()) return std::move(result).error();
-  return std::move(response);
+  return response;
 }
 
 }  // namespace twirp::detail
