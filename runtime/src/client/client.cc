@@ -180,7 +180,7 @@ struct Client::Impl {
 
   Awaitable<Result<void>> Send(Context& ctx, const google::protobuf::Message& request,
                                google::protobuf::Message& response, CallOptions& call,
-                               std::string path);
+                               std::string path, bool idempotent);
 };
 
 Result<std::shared_ptr<Client>> Client::Create(std::string_view base_url, ClientOptions options) {
@@ -283,7 +283,7 @@ Awaitable<Result<void>> Client::Call(const detail::MethodNames& method,
         !typed.ok()) {
       co_return typed;
     }
-    co_return co_await impl.Send(c, req, resp, options, path);
+    co_return co_await impl.Send(c, req, resp, options, path, method.idempotent);
   };
   if (!impl.interceptor) co_return co_await send(ctx, request, response);
   co_return co_await impl.interceptor(ctx, request, response, send);
@@ -291,7 +291,7 @@ Awaitable<Result<void>> Client::Call(const detail::MethodNames& method,
 
 Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf::Message& request,
                                            google::protobuf::Message& response, CallOptions& call,
-                                           std::string path) {
+                                           std::string path, bool idempotent) {
   auto fail = [&](Error error) {
     if (options.hooks.error) options.hooks.error(ctx, error);
     return error;
@@ -311,6 +311,7 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
   TransportRequest http_request;
   http_request.target = std::move(path);
   http_request.deadline = call.deadline;
+  http_request.idempotent = idempotent;
   const std::string_view content_type = ContentType(options.encoding);
   // Built in place: an initializer list would copy every string once more.
   http_request.headers.reserve(5 + options.headers.size() + call.headers.size());
