@@ -60,7 +60,8 @@ class ClientAccess;
 
 // Options for one call.
 struct CallOptions {
-  // The call fails with deadline_exceeded when it has not completed by then.
+  // The call fails with deadline_exceeded when it has not completed by then. The
+  // server is told the milliseconds left (Twirp-Timeout-Ms, wire-protocol.md §5.14).
   std::optional<Clock::time_point> deadline;
   // Extra request headers for this call (Accept, Content-Type and Twirp-Version
   // are the framework's and are refused).
