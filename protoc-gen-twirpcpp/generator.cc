@@ -78,7 +78,7 @@ bool AnyFieldMask(const std::vector<ServiceNames>& services) {
 }
 
 // One detail::MethodNames per method: the names routes match, the client sends
-// and hooks see.
+// and hooks see, and whether the client may resend a call of it.
 void EmitMethodNames(pb::io::Printer& p, const ServiceNames& service) {
   for (const MethodNames& m : service.methods) {
     if (&m != &service.methods.front()) p.Print("\n");
@@ -88,10 +88,12 @@ void EmitMethodNames(pb::io::Printer& p, const ServiceNames& service) {
         "    .service = \"$service$\",\n"
         "    .service_camel = $interface$::kServiceName,\n"
         "    .method = \"$method$\",\n"
-        "    .method_camel = $interface$::$method_constant$,\n"
-        "};\n",
+        "    .method_camel = $interface$::$method_constant$,\n",
         "constant", m.names_constant, "interface", service.interface_class, "service", service.name,
         "method", m.name, "method_constant", m.name_constant);
+    // Only where the proto says so: other methods keep the default (false).
+    if (m.idempotent) p.Print("    .idempotent = true,\n");
+    p.Print("};\n");
   }
 }
 

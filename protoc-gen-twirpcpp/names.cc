@@ -217,6 +217,7 @@ ServiceNames NameService(const pb::ServiceDescriptor* service) {
     m.request_type = CppTypeName(method->input_type());
     m.response_type = CppTypeName(method->output_type());
     m.mask_field = FieldMaskRequestField(method);
+    m.idempotent = IsIdempotent(method);
     members.insert(m.cpp_name);
     names.methods.push_back(std::move(m));
   }

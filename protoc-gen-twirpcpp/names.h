@@ -50,6 +50,8 @@ struct MethodNames {
   // The request's google.protobuf.FieldMask field named by the method's
   // (twirpcpp.field_mask) option; "" without the option.
   std::string mask_field;
+  // idempotency_level NO_SIDE_EFFECTS or IDEMPOTENT (the client may resend it).
+  bool idempotent = false;
 };
 
 // Every name generated for one service.

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/field_mask.pb.h>
 
 #include "twirpcpp/options.pb.h"
@@ -33,6 +34,10 @@ std::string CheckFieldMaskOption(const pb::MethodDescriptor* method) {
 std::string FieldMaskRequestField(const pb::MethodDescriptor* method) {
   if (!method->options().HasExtension(::twirpcpp::field_mask)) return "";
   return method->options().GetExtension(::twirpcpp::field_mask).request_field();
+}
+
+bool IsIdempotent(const pb::MethodDescriptor* method) {
+  return method->options().idempotency_level() != pb::MethodOptions::IDEMPOTENCY_UNKNOWN;
 }
 
 std::string CheckMethodOptions(const pb::FileDescriptor* file) {

@@ -15,6 +15,7 @@
 
 #include "in_process.h"
 #include "twirpcpp/error.h"
+#include "twirpcpp/plugin/multi/v1/multi.twirp.h"
 #include "twirpcpp/server.h"
 #include "twitch/twirp/example/haberdasher.twirp.h"
 
@@ -177,4 +178,38 @@ TEST_CASE("spawned calls own their requests and run after the caller's requests 
     REQUIRE(hat.ok());
     CHECK(hat->size() == 10 + i);
   }
+}
+
+// Answers nothing; records whether each request was marked idempotent.
+class IdempotencyRecorder final : public ::twirp::Transport {
+ public:
+  ::twirp::Awaitable<::twirp::Result<::twirp::TransportResponse>> RoundTrip(
+      ::twirp::TransportRequest request) override {
+    marks.emplace_back(request.target, request.idempotent);
+    co_return ::twirp::UnavailableError("recorded only");
+  }
+  std::vector<std::pair<std::string, bool>> marks;
+};
+
+TEST_CASE("idempotency_level NO_SIDE_EFFECTS and IDEMPOTENT reach the transport; others do not") {
+  namespace multi = ::twirpcpp::plugin::multi::v1;
+  net::io_context io;
+  auto recorder = std::make_shared<IdempotencyRecorder>();
+  ::twirp::ClientOptions options;
+  options.transport = recorder;
+  auto client = ::twirp::Client::Create(io.get_executor(), "http://recorded", options);
+  REQUIRE(client.ok());
+  multi::UsersClient users(*client);
+  multi::GroupsClient groups(*client);
+  ::twirpcpp::plugin::common::v1::Id id;
+  (void)Run(io, users.GetUser(id));       // NO_SIDE_EFFECTS
+  (void)Run(io, users.ListUsers({}));     // no option
+  (void)Run(io, groups.GetGroup(id));     // IDEMPOTENT
+  (void)Run(io, groups.ListMembers(id));  // no option
+  CHECK(recorder->marks == std::vector<std::pair<std::string, bool>>{
+                               {"/twirp/twirpcpp.plugin.multi.v1.Users/GetUser", true},
+                               {"/twirp/twirpcpp.plugin.multi.v1.Users/ListUsers", false},
+                               {"/twirp/twirpcpp.plugin.multi.v1.Groups/GetGroup", true},
+                               {"/twirp/twirpcpp.plugin.multi.v1.Groups/ListMembers", false},
+                           });
 }

@@ -22,6 +22,10 @@ inline constexpr detail::MethodNames kEchoMethod{"twirpcpp.test.v1", "Echo", "Ec
 inline constexpr detail::MethodNames kMakeHatMethod{"twirpcpp.test.v1", "Echo", "Echo",
                                                     "Make_hat_v1", "MakeHatV1"};
 
+// The same method as if its proto marked it idempotency_level = IDEMPOTENT.
+inline constexpr detail::MethodNames kEchoIdempotentMethod{
+    "twirpcpp.test.v1", "Echo", "Echo", "Echo", "Echo", /*idempotent=*/true};
+
 template <class T>
 T RunSync(Awaitable<T> awaitable) {
   boost::asio::io_context io;
@@ -34,6 +38,12 @@ inline Result<EchoResponse> Echo(std::shared_ptr<Client> client, const EchoReque
                                  CallOptions options = {}) {
   return RunSync(detail::CallUnary<EchoRequest, EchoResponse>(std::move(client), kEchoMethod,
                                                               request, std::move(options)));
+}
+
+inline Result<EchoResponse> EchoIdempotent(std::shared_ptr<Client> client,
+                                           const EchoRequest& request, CallOptions options = {}) {
+  return RunSync(detail::CallUnary<EchoRequest, EchoResponse>(
+      std::move(client), kEchoIdempotentMethod, request, std::move(options)));
 }
 
 inline std::shared_ptr<Client> MakeClient(const std::string& url, ClientOptions options = {}) {

@@ -268,4 +268,24 @@ TEST_CASE("a response cut off after its first byte is internal, and is not retri
 }
 
 }  // namespace
+TEST_CASE("§5.14 a call with a deadline sends Twirp-Timeout-Ms no larger than the time left") {
+  FakeHttpServer server(
+      [](const RecordedRequest&) { return HttpReply(200, "OK", EchoBody("pong")); });
+  auto client = MakeClient(server.url());
+  const auto before = Clock::now();
+  CallOptions call;
+  call.deadline = before + std::chrono::milliseconds(3000);
+  REQUIRE(Echo(client, EchoRequest(), call).ok());
+  REQUIRE(Echo(client, EchoRequest()).ok());  // no deadline: no header
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  const std::optional<std::string> sent = requests[0].Header("Twirp-Timeout-Ms");
+  REQUIRE(sent);
+  const int ms = std::stoi(*sent);
+  CHECK(ms > 0);
+  CHECK(ms <= 3000);
+  CHECK(ms > 2000);  // the call itself takes far less than a second
+  CHECK_FALSE(requests[1].Header("Twirp-Timeout-Ms"));
+}
+
 }  // namespace twirp::testing

@@ -2,6 +2,7 @@
 // graceful shutdown (wire-protocol.md §4.10, §5).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 
@@ -405,6 +406,67 @@ TEST_CASE("§5.9 the context carries request headers, the request deadline and t
   CHECK(recorder.WaitFor("trace:abc"));
   CHECK(recorder.WaitFor("deadline:ok"));
   CHECK(recorder.WaitFor("executor:ok"));
+}
+
+// Records the time each request's Context had left when it was routed, in ms
+// ("none" without a deadline).
+void RecordDeadlineLeft(ServerOptions& options, Recorder& recorder) {
+  options.hooks.request_routed = [&recorder](Context& ctx) -> Result<void> {
+    if (!ctx.deadline()) {
+      recorder.Add("left:none");
+    } else {
+      const auto left =
+          std::chrono::duration_cast<milliseconds>(*ctx.deadline() - Clock::now()).count();
+      recorder.Add(left > 300 && left <= 400    ? "left:400"
+                   : left > 900 && left <= 1000 ? "left:1000"
+                                                : "left:" + std::to_string(left));
+    }
+    return Ok();
+  };
+}
+
+TEST_CASE("§5.14 Twirp-Timeout-Ms sets the request's deadline from its arrival") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  RecordDeadlineLeft(options, recorder);
+  TestServer server(options);
+  REQUIRE(server.Post(kEchoPath, "application/protobuf", "", {"Twirp-Timeout-Ms: 400"}));
+  CHECK(recorder.WaitFor("left:400"));
+}
+
+TEST_CASE("§5.14 Twirp-Timeout-Ms never extends the server's own request_deadline") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.request_deadline = milliseconds(400);
+  RecordDeadlineLeft(options, recorder);
+  TestServer server(options);
+  REQUIRE(server.Post(kEchoPath, "application/protobuf", "", {"Twirp-Timeout-Ms: 60000"}));
+  CHECK(recorder.WaitFor("left:400"));
+}
+
+TEST_CASE("§5.14 a Twirp-Timeout-Ms that is not a positive count of milliseconds is ignored") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  RecordDeadlineLeft(options, recorder);
+  TestServer server(options);
+  for (const char* bad : {"0", "-5", "+5", "5ms", "1.5", "abc", "123456789", "00000000"}) {
+    REQUIRE(server.Post(kEchoPath, "application/protobuf", "",
+                        {std::string("Twirp-Timeout-Ms: ") + bad}));
+  }
+  REQUIRE(server.Post(kEchoPath, "application/protobuf", "", {"Twirp-Timeout-Ms: 1000"}));
+  CHECK(recorder.WaitFor("left:1000"));
+  const std::vector<std::string> events = recorder.events();
+  CHECK(std::count(events.begin(), events.end(), "left:none") == 8);
+}
+
+TEST_CASE("§5.14 read_timeout_header = false leaves the deadline to the server") {
+  Recorder recorder;
+  ServerOptions options = TestOptions();
+  options.read_timeout_header = false;
+  RecordDeadlineLeft(options, recorder);
+  TestServer server(options);
+  REQUIRE(server.Post(kEchoPath, "application/protobuf", "", {"Twirp-Timeout-Ms: 400"}));
+  CHECK(recorder.WaitFor("left:none"));
 }
 
 }  // namespace twirp::testing

@@ -16,6 +16,19 @@
 //                      malformed or oversized response (max_response_bytes), an
 //                      undecodable 200 body (§6.15), a failed hook.
 //   invalid_argument   a CallOptions header the framework owns (§6.2).
+//
+// A request is sent at most once, as Go's net/http never sends a POST again once
+// it has written it, except:
+//   - when it provably never reached the server: the pooled connection was seen
+//     closed before the write (a FIN on the idle socket), or the write itself
+//     failed before the whole request was out. It goes once on a fresh connection.
+//   - when its method is idempotent in the proto (option idempotency_level =
+//     NO_SIDE_EFFECTS or IDEMPOTENT) and a reused connection dropped before any byte
+//     of the response: it is sent once more on a fresh connection (unlike Go,
+//     docs/differences.md).
+// Otherwise a connection that drops after the request was written fails the call
+// with unavailable, whether or not the server ran the handler: the caller, who
+// knows what the call does, decides whether to try again.
 #pragma once
 
 #include <chrono>
@@ -47,7 +60,8 @@ class ClientAccess;
 
 // Options for one call.
 struct CallOptions {
-  // The call fails with deadline_exceeded when it has not completed by then.
+  // The call fails with deadline_exceeded when it has not completed by then. The
+  // server is told the milliseconds left (Twirp-Timeout-Ms, wire-protocol.md §5.14).
   std::optional<Clock::time_point> deadline;
   // Extra request headers for this call (Accept, Content-Type and Twirp-Version
   // are the framework's and are refused).

@@ -56,6 +56,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};
   // If set, each request's Context::deadline() is its arrival time plus this.
   std::optional<std::chrono::milliseconds> request_deadline;
+  // A request's Twirp-Timeout-Ms (the time its caller has left, wire-protocol.md
+  // §5.14) sets its deadline, never later than request_deadline. Off: ignored.
+  bool read_timeout_header = true;
 
   // How JSON responses are written (Go's WithServerJSONSkipDefaults and
   // WithServerJSONCamelCaseNames).

@@ -24,6 +24,11 @@ struct TransportRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::optional<Clock::time_point> deadline;
+  // The method is idempotent in its proto (idempotency_level NO_SIDE_EFFECTS or
+  // IDEMPOTENT): a transport may send it again after a failure that leaves
+  // unknown whether the server received it. Otherwise a request is resent only
+  // when it provably never reached the server (the top of twirpcpp/client.h).
+  bool idempotent = false;
 
   // First value of a header, matched case-insensitively.
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -19,6 +19,7 @@
 #include "common/ascii.h"
 #include "common/context_access.h"
 #include "common/message_types.h"
+#include "common/timeout_header.h"
 #include "twirpcpp/detail/method_names.h"
 #include "twirpcpp/version.h"
 
@@ -180,7 +181,7 @@ struct Client::Impl {
 
   Awaitable<Result<void>> Send(Context& ctx, const google::protobuf::Message& request,
                                google::protobuf::Message& response, CallOptions& call,
-                               std::string path);
+                               std::string path, bool idempotent);
 };
 
 Result<std::shared_ptr<Client>> Client::Create(std::string_view base_url, ClientOptions options) {
@@ -283,7 +284,7 @@ Awaitable<Result<void>> Client::Call(const detail::MethodNames& method,
         !typed.ok()) {
       co_return typed;
     }
-    co_return co_await impl.Send(c, req, resp, options, path);
+    co_return co_await impl.Send(c, req, resp, options, path, method.idempotent);
   };
   if (!impl.interceptor) co_return co_await send(ctx, request, response);
   co_return co_await impl.interceptor(ctx, request, response, send);
@@ -291,7 +292,7 @@ Awaitable<Result<void>> Client::Call(const detail::MethodNames& method,
 
 Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf::Message& request,
                                            google::protobuf::Message& response, CallOptions& call,
-                                           std::string path) {
+                                           std::string path, bool idempotent) {
   auto fail = [&](Error error) {
     if (options.hooks.error) options.hooks.error(ctx, error);
     return error;
@@ -311,9 +312,10 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
   TransportRequest http_request;
   http_request.target = std::move(path);
   http_request.deadline = call.deadline;
+  http_request.idempotent = idempotent;
   const std::string_view content_type = ContentType(options.encoding);
   // Built in place: an initializer list would copy every string once more.
-  http_request.headers.reserve(5 + options.headers.size() + call.headers.size());
+  http_request.headers.reserve(6 + options.headers.size() + call.headers.size());
   http_request.headers.emplace_back("Host", url.host_header);
   http_request.headers.emplace_back("User-Agent", kUserAgent);
   http_request.headers.emplace_back("Content-Type", content_type);
@@ -340,8 +342,16 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
       co_return fail(std::move(prepared).error());
     }
   }
-  if (call.deadline && Clock::now() >= *call.deadline) {
-    co_return fail(DeadlineExceededError("failed to do request: deadline exceeded"));
+  if (call.deadline) {
+    // §5.14: the server learns what is left of the deadline, rounded down; under
+    // 1 ms left the call is as good as expired and fails before it is sent.
+    std::optional<std::string> timeout =
+        internal::TimeoutHeaderValue(*call.deadline - Clock::now());
+    if (!timeout) co_return fail(DeadlineExceededError("failed to do request: deadline exceeded"));
+    // A value the caller set on purpose stays.
+    if (!http_request.Header(internal::kTimeoutHeader)) {
+      http_request.headers.emplace_back(internal::kTimeoutHeader, std::move(*timeout));
+    }
   }
 
   Result<TransportResponse> round_trip = InternalError("transport did not answer");

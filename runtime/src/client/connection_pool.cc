@@ -65,8 +65,9 @@ void Close(Connection& conn) {
 }
 
 // A connection back in the pool for less than this is taken without the
-// StillUsable check: that check is a syscall per call under load, and a close
-// racing with it is caught by the one retry on a fresh connection (Exchange).
+// StillUsable check: that check is a syscall per call under load. A server that
+// closes a connection this soon after answering, without Connection: close, fails
+// a non-idempotent call written to it (Exchange), as Go's net/http does.
 constexpr std::chrono::milliseconds kTrustedIdle{1};
 
 // Whether an idle connection can still carry a request: a FIN (server closed
@@ -120,6 +121,7 @@ struct Failure {
   beast::error_code ec;
   const char* phase;      // "write request", "read response"
   bool response_started;  // any byte of the response arrived
+  bool request_unsent;    // the write failed before the whole request was out
 };
 
 class HttpTransport final : public PooledTransport,
@@ -198,12 +200,14 @@ class HttpTransport final : public PooledTransport,
 
       auto [write_ec, written] = co_await net::async_write(conn->stream, message, kNoThrow);
       if (write_ec) {
-        failure = Failure{write_ec, "write request", false};
+        failure =
+            Failure{write_ec, "write request", false, written < head.size() + request.body.size()};
       } else {
         auto [read_ec, read] =
             co_await http::async_read(conn->stream, conn->buffer, parser, kNoThrow);
         if (read_ec) {
-          failure = Failure{read_ec, "read response", parser.got_some() || conn->buffer.size() > 0};
+          failure = Failure{read_ec, "read response", parser.got_some() || conn->buffer.size() > 0,
+                            false};
         }
       }
 
@@ -226,11 +230,14 @@ class HttpTransport final : public PooledTransport,
       Close(*conn);
       conn.reset();
       bool was_canceled = canceled(co_await net::this_coro::cancellation_state);
-      // A pooled connection the server had already closed fails before any byte
-      // of the response: the request cannot have reached a handler, so it is
-      // sent once more on a fresh connection (keeping this slot). Never otherwise.
+      // A reused connection that fails before any byte of the response is most
+      // likely one the server closed while idle, but a written request may also
+      // have run before the server dropped it: only a request that never got out
+      // whole, or one of an idempotent method, is sent once more on a fresh
+      // connection (keeping this slot). The rule is at the top of client.h.
       if (reused && attempt == 0 && !failure->response_started && !was_canceled &&
-          failure->ec != beast::error::timeout && !expired()) {
+          failure->ec != beast::error::timeout && !expired() &&
+          (failure->request_unsent || request.idempotent)) {
         reused = false;
         continue;
       }

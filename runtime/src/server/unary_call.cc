@@ -14,6 +14,7 @@
 #include "common/message_types.h"
 #include "common/panic.h"
 #include "common/request_field_mask.h"
+#include "common/timeout_header.h"
 #include "twirpcpp/codec.h"
 
 namespace twirp::internal {
@@ -63,9 +64,19 @@ UnaryCall::UnaryCall(ServerCore& core, ResponseSink& sink, const BeastRequest& r
       metrics_(core.metrics.unrouted()) {
   ContextAccess::SetRequestHeaders(ctx_, &headers_);
   ContextAccess::SetExecutor(ctx_, std::move(executor));
-  if (core_.options.request_deadline) {
-    ContextAccess::SetDeadline(ctx_, start + *core_.options.request_deadline);
+  std::optional<Clock::time_point> deadline;
+  if (core_.options.request_deadline) deadline = start + *core_.options.request_deadline;
+  if (core_.options.read_timeout_header) {
+    // §5.14: the caller's time left, never beyond the server's own limit; a
+    // value that is not a positive count of milliseconds is ignored.
+    if (auto field = request.find(kTimeoutHeader); field != request.end()) {
+      const std::string_view value(field->value().data(), field->value().size());
+      if (std::optional<std::chrono::milliseconds> timeout = ParseTimeoutHeader(value)) {
+        if (!deadline || start + *timeout < *deadline) deadline = start + *timeout;
+      }
+    }
   }
+  if (deadline) ContextAccess::SetDeadline(ctx_, deadline);
 }
 
 Awaitable<void> UnaryCall::Run() {

@@ -20,6 +20,7 @@ constexpr ::twirp::detail::MethodNames kUsersGetUserMethod{
     .service_camel = Users::kServiceName,
     .method = "GetUser",
     .method_camel = Users::kGetUserMethodName,
+    .idempotent = true,
 };
 
 constexpr ::twirp::detail::MethodNames kUsersListUsersMethod{
@@ -36,6 +37,7 @@ constexpr ::twirp::detail::MethodNames kGroupsGetGroupMethod{
     .service_camel = Groups::kServiceName,
     .method = "GetGroup",
     .method_camel = Groups::kGetGroupMethodName,
+    .idempotent = true,
 };
 
 constexpr ::twirp::detail::MethodNames kGroupsListMembersMethod{

@@ -36,7 +36,7 @@ class Users {
 
   virtual ~Users() = default;
 
-  // Looks a user up by id.
+  // Looks a user up by id. Marked idempotent: its client may resend it.
   virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::User>> GetUser(
       ::twirp::Context& ctx, const ::twirpcpp::plugin::common::v1::Id& request) = 0;
 
@@ -49,7 +49,7 @@ class UsersBlocking {
  public:
   virtual ~UsersBlocking() = default;
 
-  // Looks a user up by id.
+  // Looks a user up by id. Marked idempotent: its client may resend it.
   virtual ::twirp::Result<::twirpcpp::plugin::multi::v1::User> GetUser(
       ::twirp::Context& ctx, const ::twirpcpp::plugin::common::v1::Id& request) = 0;
 
@@ -69,7 +69,7 @@ class UsersClientInterface {
  public:
   virtual ~UsersClientInterface() = default;
 
-  // Looks a user up by id.
+  // Looks a user up by id. Marked idempotent: its client may resend it.
   virtual ::twirp::Awaitable<::twirp::Result<::twirpcpp::plugin::multi::v1::User>> GetUser(
       ::twirpcpp::plugin::common::v1::Id request, ::twirp::CallOptions options = {}) = 0;
   virtual ::twirp::Result<::twirpcpp::plugin::multi::v1::User> GetUserBlocking(
