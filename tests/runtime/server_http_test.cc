@@ -74,6 +74,109 @@ TEST_CASE(
   CheckServerHealthy(server.port());
 }
 
+TEST_CASE(
+    "§5.14 a Transfer-Encoding other than chunked alone is malformed and closes the connection") {
+  TestServer server;
+  // Each body is a whole second request: a server that misframes the first
+  // one answers it too.
+  const std::string smuggled = EchoRequestBytes("smuggled");
+  const std::string length = "Content-Length: " + std::to_string(smuggled.size()) + "\r\n";
+  for (const std::string& framing :
+       {std::string("Transfer-Encoding: chunked, gzip\r\n"),
+        std::string("Transfer-Encoding: gzip\r\n"), "Transfer-Encoding: xchunked\r\n" + length,
+        "Transfer-Encoding: chunked\r\n" + length, length + "Transfer-Encoding: chunked\r\n",
+        std::string("Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n")}) {
+    INFO(framing);
+    RawConnection connection(server.port());
+    REQUIRE(
+        connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                        "Content-Type: application/protobuf\r\n" +
+                        framing + "\r\n" + smuggled));
+    auto response = connection.ReadResponse();
+    REQUIRE(response);
+    CHECK(response->status == 400);
+    CHECK(response->Header("Connection") == "close");
+    CHECK(response->body.rfind(R"({"code":"malformed","msg":"malformed HTTP request: )", 0) == 0);
+    CHECK_FALSE(connection.ReadResponse());  // the body was never run as a request
+  }
+  CheckServerHealthy(server.port());
+}
+
+TEST_CASE("§5.14 Transfer-Encoding chunked in any case is served") {
+  TestServer server;
+  const std::string body = MakeEcho("chunky").SerializeAsString();
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  RawConnection connection(server.port());
+  REQUIRE(
+      connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Type: application/protobuf\r\nTransfer-Encoding: CHUNKED\r\n\r\n" +
+                      std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n"));
+  auto response = connection.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(TextOf(*response) == "chunky");
+}
+
+TEST_CASE(
+    "§5.15 an HTTP/1.1 request without Host or with two is malformed and closes the connection") {
+  TestServer server;
+  const std::string body = MakeEcho("no host").SerializeAsString();
+  for (const std::string& hosts : {std::string(), std::string("Host: a\r\nHost: b\r\n")}) {
+    INFO(hosts);
+    RawConnection connection(server.port());
+    REQUIRE(connection.Send("POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\n" + hosts +
+                            "Content-Type: application/protobuf\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body));
+    auto response = connection.ReadResponse();
+    REQUIRE(response);
+    CHECK(response->status == 400);
+    CHECK(response->Header("Connection") == "close");
+    CHECK(
+        response->body ==
+        R"({"code":"malformed","msg":"malformed HTTP request: missing or repeated Host header"})");
+    CHECK(connection.WaitForClose(milliseconds(3000)));
+  }
+  // HTTP/1.0 has no Host requirement.
+  RawConnection connection(server.port());
+  REQUIRE(connection.Send(
+      "POST /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.0\r\nContent-Type: application/protobuf\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body));
+  auto response = connection.ReadResponse();
+  REQUIRE(response);
+  CHECK(response->status == 200);
+}
+
+TEST_CASE("§5.16 the answer to HEAD has the status and headers of GET but no body") {
+  TestServer server;
+  RawConnection connection(server.port());
+  const std::string get = "GET /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(connection.Send(get));
+  auto get_response = connection.ReadResponse();
+  REQUIRE(get_response);
+  REQUIRE(get_response->status == 404);
+  // HEAD, then a request on the same connection: body bytes after the HEAD
+  // answer would be read as the start of the next response.
+  REQUIRE(connection.Send("HEAD /twirp/twirpcpp.test.v1.Echo/Echo HTTP/1.1\r\nHost: x\r\n\r\n" +
+                          EchoRequestBytes("after head")));
+  auto head_response = connection.ReadResponse(/*to_head=*/true);
+  REQUIRE(head_response);
+  CHECK(head_response->status == 404);
+  CHECK(head_response->Header("Content-Type") == "application/json");
+  // GET's body, whose message and meta name the method.
+  std::string get_body = get_response->body;
+  for (auto pos = get_body.find("GET"); pos != std::string::npos; pos = get_body.find("GET", pos)) {
+    get_body.replace(pos, 3, "HEAD");
+  }
+  CHECK(head_response->Header("Content-Length") == std::to_string(get_body.size()));
+  CHECK(head_response->body.empty());
+  auto next = connection.ReadResponse();
+  REQUIRE(next);
+  CHECK(next->status == 200);
+  CHECK(TextOf(*next) == "after head");
+}
+
 TEST_CASE("A chunked body within the limit is served") {
   TestServer server;
   const std::string body = MakeEcho("chunky").SerializeAsString();

@@ -32,6 +32,29 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr std::size_t kMaxLingerBytes = 4 * 1024 * 1024;
 
+// Why the header of `request` cannot be framed safely, or null when it can.
+// Beast only honours a Transfer-Encoding whose last coding is "chunked" and
+// otherwise reads a request without Content-Length as bodiless, so anything
+// else (another coding, a list, a Transfer-Encoding beside Content-Length) could
+// leave a body on the connection to be read as the next request: a proxy in
+// front may frame the same bytes differently (docs/wire-protocol.md §5.14).
+const char* CheckFraming(const BeastRequest& request) {
+  if (const auto te = request.find(http::field::transfer_encoding); te != request.end()) {
+    if (!EqualsIgnoreCase(te->value(), "chunked") ||
+        request.count(http::field::transfer_encoding) != 1) {
+      return "unsupported Transfer-Encoding";
+    }
+    if (request.find(http::field::content_length) != request.end()) {
+      return "Transfer-Encoding and Content-Length together";
+    }
+  }
+  // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one before (§5.15).
+  const std::size_t hosts = request.count(http::field::host);
+  if (hosts > 1 || (hosts == 0 && request.version() >= 11))
+    return "missing or repeated Host header";
+  return nullptr;
+}
+
 }  // namespace
 
 Session::Session(ServerCore& core, asio::ip::tcp::socket socket)
@@ -114,6 +137,12 @@ asio::awaitable<bool> Session::ReadRequest() {
   request_start_ = std::chrono::steady_clock::now();
   if (header_ec) {
     co_await FailRead(header_ec);
+    co_return false;
+  }
+  if (const char* framing_error = CheckFraming(parser_->get())) {
+    co_await WriteTransportError(
+        MalformedError(std::string("malformed HTTP request: ") + framing_error));
+    co_await LingeringClose();
     co_return false;
   }
   if (!parser_->is_done()) {
@@ -243,8 +272,12 @@ Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view cont
   if (version < 11 && keep_alive_) head.append("Connection: keep-alive\r\n");
   head.append("\r\n");
 
+  // RFC 9110 §9.3.2: the answer to HEAD is GET's without the content, its
+  // Content-Length included (§5.16).
+  const bool head_request = header_done && parser_->get().method() == http::verb::head;
   stream_.expires_after(core_.options.write_timeout);
-  const std::array<asio::const_buffer, 2> message = {asio::buffer(head), asio::buffer(body)};
+  const std::array<asio::const_buffer, 2> message = {
+      asio::buffer(head), asio::buffer(body.data(), head_request ? 0 : body.size())};
   auto [ec, written] = co_await asio::async_write(stream_, message, kUseTuple);
   WriteOutcome outcome;
   if (ec) {
