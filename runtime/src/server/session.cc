@@ -240,6 +240,21 @@ asio::awaitable<void> Session::LingeringClose() {
 Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view content_type,
                                                std::string body,
                                                const Context::HeaderList& headers) {
+  // Twirp handlers' headers were checked by the Context, but plain handlers
+  // return theirs directly: a CR, LF or NUL, or a name that is no token, would
+  // let whoever chose the value write header lines or a whole second response.
+  // Such a response is replaced, not trimmed: the handler's answer is broken
+  // (docs/wire-protocol.md §5.17).
+  static const Context::HeaderList kNoHeaders;
+  const Context::HeaderList* fields = &headers;
+  if (!std::all_of(headers.begin(), headers.end(), [](const auto& field) {
+        return IsSafeHeaderField(field.first, field.second);
+      })) {
+    status = HttpStatus(ErrorCode::kInternal);
+    content_type = ContentType(Encoding::kJson);
+    body = InternalError("invalid response header").ToJson();
+    fields = &kNoHeaders;
+  }
   const bool header_done = parser_ && parser_->is_header_done();
   const unsigned version = header_done ? parser_->get().version() : 11;
   keep_alive_ =
@@ -257,7 +272,7 @@ Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view cont
   head.append(std::to_string(status)).append(" ");
   const auto reason = http::obsolete_reason(static_cast<http::status>(status));
   head.append(reason.data(), reason.size()).append("\r\n");
-  for (const auto& [name, value] : headers) {
+  for (const auto& [name, value] : *fields) {
     // Framing is the server's: these would contradict the response's own.
     if (EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
         EqualsIgnoreCase(name, "Content-Type") || EqualsIgnoreCase(name, "Content-Length")) {
