@@ -105,14 +105,31 @@ asio::awaitable<void> Session::Run() {
 
 asio::awaitable<bool> Session::AwaitRequestStart(bool first) {
   if (buffer_.size() > 0) co_return true;  // a pipelined request is already here
-  if (core_.stopping.load()) co_return false;
+  if (core_.stopping.load()) co_return co_await ReadArrived();
   idle_ = true;
   // A new connection must start its request as promptly as it must finish the
   // headers; a kept-alive one may wait idle_timeout for the next.
   stream_.expires_after(first ? core_.options.header_timeout : core_.options.idle_timeout);
   auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kUseTuple);
   idle_ = false;
+  // RequestShutdown cancels the wait, but bytes may have reached the socket
+  // before the cancel did (§5.18).
+  if (ec == asio::error::operation_aborted && core_.stopping.load()) {
+    co_return co_await ReadArrived();
+  }
   if (ec) co_return false;
+  buffer_.commit(n);
+  co_return true;
+}
+
+asio::awaitable<bool> Session::ReadArrived() {
+  // Shutdown closes a connection only between requests: bytes of one that the
+  // kernel already holds are the start of a request to answer (§5.18).
+  beast::error_code ec;
+  if (stream_.socket().available(ec) == 0 || ec) co_return false;
+  stream_.expires_after(core_.options.header_timeout);
+  auto [read_ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kUseTuple);
+  if (read_ec) co_return false;
   buffer_.commit(n);
   co_return true;
 }

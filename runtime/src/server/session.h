@@ -30,8 +30,9 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   // Registers with the server and starts serving on the socket's strand.
   void Start();
 
-  // From any thread. Shutdown: an idle connection closes now, a busy one after
-  // its current response. Close: close the socket whatever it is doing.
+  // From any thread. Shutdown: an idle connection closes now, one with bytes of
+  // a request received (even partly) after answering it with Connection: close
+  // (docs/wire-protocol.md §5.18). Close: close the socket whatever it is doing.
   void RequestShutdown();
   void Close();
 
@@ -42,6 +43,9 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   // Waits for the first byte of the next request; false when the connection
   // should end instead (closed, idle timeout, shutdown).
   boost::asio::awaitable<bool> AwaitRequestStart(bool first);
+  // During shutdown: reads what the client already sent, if anything; false
+  // when nothing has arrived and the connection should close.
+  boost::asio::awaitable<bool> ReadArrived();
   // Reads headers and body. On a malformed or oversized request it answers
   // with the error and returns false.
   boost::asio::awaitable<bool> ReadRequest();
