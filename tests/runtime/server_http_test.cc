@@ -1,5 +1,14 @@
 // The server's HTTP/1.1 behaviour: limits, timeouts, keep-alive, pipelining,
 // metrics. The limits and timeouts are twirpcpp's own (Go has none, §2.9).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <thread>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "server_test_util.h"
@@ -449,6 +458,91 @@ TEST_CASE("Connections beyond max_connections are closed at once") {
   CHECK(second.WaitForClose(milliseconds(2000)));
   REQUIRE(first.Send(EchoRequestBytes("two")));
   CHECK(first.ReadResponse());
+}
+
+TEST_CASE(
+    "At the descriptor limit further connections are refused at once and a new client is served once some close") {
+  // The server runs in a process of its own started with a soft limit of 64
+  // and a hard one of 200: Start raises the soft limit to 200, and the server
+  // keeps 25 descriptors in reserve. Without the cap it would run out, leave
+  // the surplus connections queued unaccepted, and accept those (idle) first
+  // when some close, so that a new client waits for header_timeout (10 s).
+  int to_child[2];
+  int from_child[2];
+  REQUIRE(::pipe(to_child) == 0);
+  REQUIRE(::pipe(from_child) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::dup2(to_child[0], STDIN_FILENO);
+    ::dup2(from_child[1], STDOUT_FILENO);
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    ::execl(TWIRPCPP_FD_LIMIT_SERVER, TWIRPCPP_FD_LIMIT_SERVER, "64", "200", nullptr);
+    ::_exit(127);
+  }
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  std::string line;
+  char c;
+  while (::read(from_child[0], &c, 1) == 1 && c != '\n') line += c;
+  ::close(from_child[0]);
+  unsigned port = 0;
+  unsigned long soft = 0;
+  const bool started = std::sscanf(line.c_str(), "%u %lu", &port, &soft) == 2;
+  auto stop_child = [&] {
+    ::close(to_child[1]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return status;
+  };
+  if (!started) stop_child();
+  REQUIRE(started);
+  CHECK(soft == 200);
+
+  std::vector<std::unique_ptr<RawConnection>> connections;
+  for (int i = 0; i < 260; ++i) {
+    connections.push_back(
+        std::make_unique<RawConnection>(static_cast<std::uint16_t>(port), milliseconds(2000)));
+  }
+  std::this_thread::sleep_for(milliseconds(500));
+  // Refused ones are closed by now; the others are held open, idle.
+  std::vector<std::unique_ptr<RawConnection>> open;
+  for (auto& connection : connections) {
+    if (connection->connected() && !connection->WaitForClose(milliseconds(1))) {
+      open.push_back(std::move(connection));
+    }
+  }
+  CHECK(open.size() <= 175);
+  CHECK(open.size() >= 100);
+
+  // At the cap the accept loop does not spin: it sleeps until a connection comes.
+  auto cpu_ticks = [&] {
+    std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+    std::string field;
+    long ticks = 0;
+    for (int i = 1; i <= 15 && stat >> field; ++i) {
+      if (i == 14 || i == 15) ticks += std::stol(field);  // utime, stime
+    }
+    return ticks;
+  };
+  const long before = cpu_ticks();
+  std::this_thread::sleep_for(milliseconds(500));
+  CHECK(cpu_ticks() - before <= 10);  // clock ticks, 100 a second
+
+  open.resize(open.size() - 20);
+  std::this_thread::sleep_for(milliseconds(100));
+  const auto start = Clock::now();
+  auto response = RoundTrip(static_cast<std::uint16_t>(port), EchoRequestBytes("room again"));
+  CHECK(Clock::now() - start < milliseconds(2000));
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(TextOf(*response) == "room again");
+  open.clear();
+  connections.clear();
+  const int status = stop_child();
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
 
 }  // namespace twirp::testing

@@ -1,6 +1,10 @@
 #include "twirpcpp/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -28,6 +32,37 @@
 namespace twirp {
 namespace asio = boost::asio;
 using asio::ip::tcp;
+
+namespace {
+
+// The soft RLIMIT_NOFILE after raising it to the hard limit, which happens once
+// per process; 0 when it cannot be read. Many systems start processes at a soft
+// limit of 1024, far below max_connections' default.
+std::size_t RaisedDescriptorLimit() {
+  static const std::size_t limit = [] {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return std::size_t{0};
+    if (lim.rlim_cur != lim.rlim_max) {
+      rlimit raised = lim;
+      raised.rlim_cur = lim.rlim_max;
+      if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+    }
+    if (lim.rlim_cur == RLIM_INFINITY) return std::numeric_limits<std::size_t>::max();
+    return static_cast<std::size_t>(lim.rlim_cur);
+  }();
+  return limit;
+}
+
+// How many connections may be open: max_connections, less a reserve of
+// descriptors for the listener, files, outgoing clients and the like.
+std::size_t ConnectionCap(std::size_t max_connections) {
+  const std::size_t limit = RaisedDescriptorLimit();
+  if (limit == 0) return max_connections;
+  const std::size_t reserve = std::clamp<std::size_t>(limit / 8, 16, 1024);
+  return std::min(max_connections, limit > reserve ? limit - reserve : 1);
+}
+
+}  // namespace
 
 // Members are destroyed bottom-up: the acceptor, timers and worker pool go
 // before the io_context (whose destruction releases the last sessions), and the
@@ -64,6 +99,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::steady_timer grace_timer;
   asio::executor_work_guard<asio::io_context::executor_type> work;
+  std::size_t connection_cap = 0;  // set by Start: max_connections within the fd limit
   std::atomic<std::uint16_t> port{0};
   std::atomic<bool> started{false};
   std::atomic<bool> shutting_down{false};
@@ -86,7 +122,7 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
       continue;
     }
     if (core.stopping.load() ||
-        core.metrics.connections() >= static_cast<std::int64_t>(core.options.max_connections)) {
+        core.metrics.connections() >= static_cast<std::int64_t>(connection_cap)) {
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
@@ -227,6 +263,7 @@ void Server::Start() {
     }
   }
   s.core.serving = true;
+  s.connection_cap = ConnectionCap(s.core.options.max_connections);
   if (s.acceptor.is_open()) {
     asio::co_spawn(s.acceptor.get_executor(), s.AcceptLoop(), asio::detached);
   }
