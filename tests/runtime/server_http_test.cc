@@ -447,6 +447,42 @@ TEST_CASE("§1.2 with metrics disabled GET /metrics is an ordinary bad_route") {
       R"x({"code":"bad_route","msg":"unsupported method \"GET\" (only POST is allowed)","meta":{"twirp_invalid_route":"GET /metrics"}})x");
 }
 
+TEST_CASE(
+    "Metrics on a listener of their own: only the metrics path there and none on the public port") {
+  ServerOptions options = TestOptions();
+  options.metrics.enabled = true;
+  options.metrics.listen_address = "127.0.0.1";
+  auto server = std::make_unique<TestServer>(options);
+  const std::uint16_t metrics_port = server->server().metrics_port();
+  REQUIRE(metrics_port != 0);
+  REQUIRE(metrics_port != server->port());
+  CheckServerHealthy(server->port());
+
+  auto metrics = RoundTrip(metrics_port, BuildRequest("GET", "/metrics", {}, ""));
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  CHECK(
+      metrics->body.find(
+          R"(twirp_server_requests_total{service="twirpcpp.test.v1.Echo",method="Echo",code="ok"} 1)") !=
+      std::string::npos);
+  // The public port has no metrics path: Twirp answers it (§1.2).
+  auto public_metrics = RoundTrip(server->port(), BuildRequest("GET", "/metrics", {}, ""));
+  REQUIRE(public_metrics);
+  CHECK(public_metrics->status == 404);
+  CHECK(public_metrics->body.find("twirp_server") == std::string::npos);
+  // The metrics port serves nothing else, Twirp included.
+  auto twirp = RoundTrip(metrics_port, EchoRequestBytes("wrong door"));
+  REQUIRE(twirp);
+  CHECK(twirp->status == 404);
+  CHECK(
+      twirp->body ==
+      R"({"code":"bad_route","msg":"no handler for path \"/twirp/twirpcpp.test.v1.Echo/Echo\""})");
+
+  server->server().Shutdown(milliseconds(1000));
+  RawConnection after(metrics_port, milliseconds(200));
+  CHECK(!after.connected());
+}
+
 TEST_CASE("Connections beyond max_connections are closed at once") {
   ServerOptions options = TestOptions();
   options.max_connections = 1;

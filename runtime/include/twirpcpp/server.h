@@ -94,6 +94,8 @@ class Server {
   // Binds and listens; port 0 picks a free one (see port()).
   std::error_code Listen(std::string_view address, std::uint16_t port);
   std::uint16_t port() const;
+  // The metrics listener's port (MetricsOptions::listen_address), 0 if none.
+  std::uint16_t metrics_port() const;
 
   // Starts the I/O and worker threads and returns. Raises the process's soft
   // descriptor limit (see max_connections).

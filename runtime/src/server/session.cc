@@ -18,6 +18,7 @@
 
 #include "codec/go_text.h"
 #include "common/ascii.h"
+#include "server/plain_call.h"
 
 namespace twirp::internal {
 namespace asio = boost::asio;
@@ -57,8 +58,8 @@ const char* CheckFraming(const BeastRequest& request) {
 
 }  // namespace
 
-Session::Session(ServerCore& core, asio::ip::tcp::socket socket)
-    : core_(core), stream_(std::move(socket)) {
+Session::Session(ServerCore& core, asio::ip::tcp::socket socket, bool metrics_only)
+    : core_(core), stream_(std::move(socket)), metrics_only_(metrics_only) {
   core_.metrics.ConnectionOpened();
 }
 
@@ -227,6 +228,18 @@ asio::awaitable<bool> Session::HandleRequest(std::chrono::steady_clock::time_poi
     co_await WriteTransportError(
         MalformedError("invalid request target " + GoQuote(request.target())));
     co_return false;
+  }
+  if (metrics_only_) {
+    // An internal listener: the metrics path and nothing else, no Twirp.
+    if (const HttpHandler* handler = core_.metrics_handlers.Find(*path)) {
+      co_await ServeHttpHandler(core_, *this, request, std::move(*path), *handler, start,
+                                stream_.get_executor());
+    } else {
+      const Error error(ErrorCode::kBadRoute, "no handler for path " + GoQuote(*path));
+      co_await WriteResponse(HttpStatus(error.code()), ContentType(Encoding::kJson), error.ToJson(),
+                             {});
+    }
+    co_return keep_alive_;
   }
   co_await ServeRequest(core_, *this, request, std::move(*path), start, stream_.get_executor());
   co_return keep_alive_;

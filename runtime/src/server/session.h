@@ -22,7 +22,8 @@ namespace twirp::internal {
 class Session final : public std::enable_shared_from_this<Session>, private ResponseSink {
  public:
   // `socket` must use a strand of the server's io_context as its executor.
-  Session(ServerCore& core, boost::asio::ip::tcp::socket socket);
+  // A session of the metrics listener serves core.metrics_handlers only.
+  Session(ServerCore& core, boost::asio::ip::tcp::socket socket, bool metrics_only = false);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -74,6 +75,7 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   bool idle_ = false;
   bool keep_alive_ = true;    // decided by the last response written
   bool force_close_ = false;  // the response to this request ends the connection
+  const bool metrics_only_;
   std::chrono::steady_clock::time_point request_start_;
 };
 
