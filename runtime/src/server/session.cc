@@ -51,8 +51,9 @@ const char* CheckFraming(const BeastRequest& request) {
   }
   // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one before (§5.15).
   const std::size_t hosts = request.count(http::field::host);
-  if (hosts > 1 || (hosts == 0 && request.version() >= 11))
+  if (hosts > 1 || (hosts == 0 && request.version() >= 11)) {
     return "missing or repeated Host header";
+  }
   return nullptr;
 }
 
@@ -270,11 +271,10 @@ asio::awaitable<void> Session::LingeringClose() {
 Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view content_type,
                                                std::string body,
                                                const Context::HeaderList& headers) {
-  // Twirp handlers' headers were checked by the Context, but plain handlers
-  // return theirs directly: a CR, LF or NUL, or a name that is no token, would
-  // let whoever chose the value write header lines or a whole second response.
-  // Such a response is replaced, not trimmed: the handler's answer is broken
-  // (docs/wire-protocol.md §5.17).
+  // The Context refuses CR, LF and NUL, but plain handlers return their headers
+  // directly, and neither checks names. Such a field would let whoever chose it
+  // write header lines or a whole second response. The response is replaced,
+  // not trimmed: the handler's answer is broken (docs/wire-protocol.md §5.17).
   static const Context::HeaderList kNoHeaders;
   const Context::HeaderList* fields = &headers;
   if (!std::all_of(headers.begin(), headers.end(), [](const auto& field) {
