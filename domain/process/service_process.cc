@@ -105,6 +105,10 @@ int ServeUntilStopped(twirp::Server& server, std::string_view name, const Listen
   }
   server.Start();
   std::cout << name << " listening on http://" << address.host << ":" << server.port() << std::endl;
+  if (server.metrics_port() != 0) {
+    std::cout << name << " serving metrics on http://" << server.options().metrics.listen_address
+              << ":" << server.metrics_port() << server.options().metrics.path << std::endl;
+  }
 
   const int signal = stop_signals.Wait();
   std::cout << name << ": " << twirp::StopSignals::Name(signal) << ", shutting down" << std::endl;

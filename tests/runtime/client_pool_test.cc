@@ -371,6 +371,26 @@ TEST_CASE("§6.16 a failing request_prepared aborts the call: error hook, nothin
   CHECK(server.requests().empty());
 }
 
+TEST_CASE("A header with CR or LF added by request_prepared is refused and nothing is sent") {
+  FakeHttpServer server([](const RecordedRequest&) { return Pong(); });
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"X-Evil", "a\r\nX-Injected: 1"}, {"X Evil", "a"}, {"X-Evil", std::string("a\0b", 3)}}) {
+    INFO(name);
+    ClientOptions options;
+    options.hooks.request_prepared = [name, value](Context&,
+                                                   TransportRequest& request) -> Result<void> {
+      request.headers.emplace_back(name, value);
+      return Ok();
+    };
+    auto client = MakeClient(server.url(), options);
+    auto result = Echo(client, EchoRequest());
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code() == ErrorCode::kInvalidArgument);
+    CHECK(result.error().msg() == "invalid header field \"" + name + "\"");
+  }
+  CHECK(server.requests().empty());
+}
+
 TEST_CASE("§6.16 the error hook sees server errors; response_received does not run") {
   FakeHttpServer server([](const RecordedRequest&) {
     return HttpReply(404, "Not Found", R"({"code":"not_found","msg":"m"})", {}, "application/json");

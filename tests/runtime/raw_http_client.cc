@@ -90,7 +90,7 @@ bool RawConnection::Fill(Clock::time_point deadline) {
   }
 }
 
-std::optional<HttpResponse> RawConnection::ReadResponse() {
+std::optional<HttpResponse> RawConnection::ReadResponse(bool to_head) {
   const auto deadline = Clock::now() + timeout_;
   std::size_t header_end;
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
@@ -119,13 +119,19 @@ std::optional<HttpResponse> RawConnection::ReadResponse() {
   }
   buffer_.erase(0, header_end + 4);
   std::size_t length = 0;
-  if (auto cl = response.Header("Content-Length")) length = std::stoul(*cl);
+  if (auto cl = response.Header("Content-Length"); cl && !to_head) length = std::stoul(*cl);
   while (buffer_.size() < length) {
     if (!Fill(deadline)) return std::nullopt;
   }
   response.body = buffer_.substr(0, length);
   buffer_.erase(0, length);
   return response;
+}
+
+bool RawConnection::Readable() {
+  if (fd_ < 0) return true;
+  pollfd pfd{fd_, POLLIN, 0};
+  return ::poll(&pfd, 1, 0) != 0;
 }
 
 bool RawConnection::WaitForClose(std::chrono::milliseconds within) {

@@ -36,8 +36,11 @@ class RawConnection {
   bool connected() const { return fd_ >= 0; }
   bool Send(std::string_view bytes) const;
   // The next response (Content-Length framed, as the server always sends);
-  // nullopt on close, error or timeout.
-  std::optional<HttpResponse> ReadResponse();
+  // nullopt on close, error or timeout. The answer to a HEAD request has no
+  // body whatever its Content-Length says: pass `to_head`.
+  std::optional<HttpResponse> ReadResponse(bool to_head = false);
+  // True when something (a byte, the close, a reset) is waiting to be read now.
+  bool Readable();
   // True when the server closes the connection (EOF or reset) within `within`;
   // anything it still sends is discarded.
   bool WaitForClose(std::chrono::milliseconds within);

@@ -142,6 +142,41 @@ TEST_CASE("A handler's response headers from the Context are sent, framing heade
   CHECK(again->status == 200);
 }
 
+TEST_CASE("§5.18 a handler's header with CR or LF or a non-token name makes the response a 500") {
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"X-Evil", "a\r\nSet-Cookie: x"},
+                                                        {"X-Evil", "a\nb"},
+                                                        {"X-Evil", std::string("a\0b", 3)},
+                                                        {"X Evil", "a"},
+                                                        {"X-Evil:", "a"},
+                                                        {"", "a"}}) {
+    INFO(name << ": " << value);
+    HandlerServer server([name, value](Server& s) {
+      s.Handle(
+          "/h",
+          [name, value](Context&, const ::twirp::HttpRequest&) -> Awaitable<::twirp::HttpResponse> {
+            ::twirp::HttpResponse response = ::twirp::HttpResponse::Text(200, "fine");
+            response.headers.emplace_back("X-Good", "1");
+            response.headers.emplace_back(name, value);
+            co_return response;
+          });
+    });
+    RawConnection connection(server.port());
+    REQUIRE(connection.Send(BuildRequest("GET", "/h", {}, "")));
+    auto response = connection.ReadResponse();
+    REQUIRE(response);
+    CHECK(response->status == 500);
+    CHECK(response->body == R"({"code":"internal","msg":"invalid response header"})");
+    CHECK(response->HeaderCount("Set-Cookie") == 0);
+    CHECK(response->HeaderCount("X-Good") == 0);
+    // Nothing the handler wrote follows the answer: the next one is clean.
+    REQUIRE(connection.Send(BuildRequest("GET", "/h", {}, "")));
+    auto again = connection.ReadResponse();
+    REQUIRE(again);
+    CHECK(again->status == 500);
+  }
+}
+
 TEST_CASE("A handler that throws is answered with a 500 internal error and the server carries on") {
   HandlerServer server([](Server& s) {
     s.Handle("/boom",

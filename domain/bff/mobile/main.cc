@@ -1,10 +1,11 @@
 // mobile-bff --listen 127.0.0.1:PORT --tracks-url URL --users-url URL
 //            [--io-threads N] [--request-timeout-ms MS] [--upstream-timeout-ms MS]
-//            [--shutdown-grace-ms MS]
+//            [--shutdown-grace-ms MS] [--metrics-listen 127.0.0.1:PORT]
 //
 // The mobile backend-for-frontend: the app's HTTP JSON API under /mobile/v1/
 // (see mobile/api.h), with /metrics, until SIGINT or SIGTERM, then a graceful
-// shutdown: requests in flight are answered first.
+// shutdown: requests in flight are answered first. The app's port faces the
+// public; --metrics-listen moves /metrics off it to an internal address.
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -28,18 +29,31 @@ int main(int argc, char* argv[]) {
   domain::UpstreamCallerFlags flags;
   std::string tracks_url;
   std::string users_url;
+  std::string metrics_listen;
 
   po::options_description description(std::string(kName) + " options");
   flags.AddTo(description);
   description.add_options()("tracks-url", po::value(&tracks_url)->required(),
                             "base URL of the Tracks VAS (vas.tracks.v1.Tracks)")(
       "users-url", po::value(&users_url)->required(),
-      "base URL of foundation.users.v1.Users (sign-in only)");
+      "base URL of foundation.users.v1.Users (sign-in only)")(
+      "metrics-listen", po::value(&metrics_listen),
+      "serve /metrics on this address:port only, not on --listen");
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
   domain::ListenAddress address;
   twirp::ServerOptions options;
   twirp::ClientOptions client_options;
   if (!flags.Apply(kName, address, options, client_options)) return 2;
+  if (!metrics_listen.empty()) {
+    domain::ListenAddress metrics_address;
+    if (!domain::ParseListen(metrics_listen, metrics_address)) {
+      std::cerr << kName << ": --metrics-listen wants address:port, got \"" << metrics_listen
+                << "\"\n";
+      return 2;
+    }
+    options.metrics.listen_address = metrics_address.host;
+    options.metrics.listen_port = metrics_address.port;
+  }
 
   // Before the clients and the server start their threads, which inherit the
   // blocked signals.

@@ -11,6 +11,13 @@ namespace twirp {
 struct MetricsOptions {
   bool enabled = false;
   std::string path = "/metrics";
+  // Serve `path` on a listener of its own, such as "127.0.0.1" for an internal
+  // address, instead of the public one, which then has no metrics path. Empty:
+  // on the public listener. Server::Listen binds it too; listen_port 0 picks a
+  // free port (Server::metrics_port()). It is plain HTTP and answers nothing
+  // but `path`: anything else is bad_route 404.
+  std::string listen_address;
+  std::uint16_t listen_port = 0;
   // Upper bounds of the latency histogram buckets, in seconds.
   std::vector<double> latency_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                          0.1,    0.25,  0.5,    1,     2.5,  5,     10};

@@ -43,7 +43,12 @@ struct ServerOptions {
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   // Request line plus header fields.
   std::size_t max_header_bytes = 64 * 1024;
-  // Open connections; further ones are accepted and closed at once.
+  // Open connections; further ones are accepted and closed at once. The
+  // process's descriptor limit caps it too: Start raises the soft RLIMIT_NOFILE
+  // to the hard limit (once per process), and the server keeps an eighth of
+  // that limit (at least 16, at most 1024) free for the rest of the process, so
+  // that it refuses a connection rather than run out of descriptors, which
+  // would leave new clients waiting unaccepted until old connections end.
   std::size_t max_connections = 20000;
 
   // From the first byte of a request to the end of its headers.
@@ -92,8 +97,11 @@ class Server {
   // Binds and listens; port 0 picks a free one (see port()).
   std::error_code Listen(std::string_view address, std::uint16_t port);
   std::uint16_t port() const;
+  // The metrics listener's port (MetricsOptions::listen_address), 0 if none.
+  std::uint16_t metrics_port() const;
 
-  // Starts the I/O and worker threads and returns.
+  // Starts the I/O and worker threads and returns. Raises the process's soft
+  // descriptor limit (see max_connections).
   void Start();
 
   // Graceful shutdown: stop accepting, close idle connections, let requests in

@@ -53,10 +53,8 @@ Result<void> CheckUserHeaders(const std::vector<std::pair<std::string, std::stri
                      "provided header cannot set " + std::string(reserved));
       }
     }
-    // A token, and no CR/LF/NUL in the value: nothing may inject header lines.
-    bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), internal::IsTokenChar);
-    bool value_ok = value.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos;
-    if (!name_ok || !value_ok) {
+    // Nothing may inject header lines.
+    if (!internal::IsSafeHeaderField(name, value)) {
       return Error(ErrorCode::kInvalidArgument, "invalid header field \"" + name + "\"");
     }
   }

@@ -94,8 +94,8 @@ Error CanceledCallError() { return CanceledError("failed to do request: call can
 // message after prepare_payload(): Host first unless the request has one, the
 // fields in order, Content-Length last. Written by hand because Beast's
 // serializer walks nested buffer-sequence views that cost more CPU per request
-// than the rest of the call together (docs/performance.md); the header fields
-// were checked when the client took them (no CR, LF or NUL).
+// than the rest of the call together (docs/performance.md). The header fields
+// must have passed IsSafeHeaderField.
 std::string SerializeHead(const TransportRequest& request, std::string_view host_header) {
   std::string head;
   head.reserve(256);
@@ -160,6 +160,14 @@ class HttpTransport final : public PooledTransport,
       return state.cancelled() != net::cancellation_type::none;
     };
 
+    // The client checked its own headers, but a request_prepared hook or a
+    // caller of the transport may have added some since: none may write a
+    // header line or a second request of its own.
+    for (const auto& [name, value] : request.headers) {
+      if (!IsSafeHeaderField(name, value)) {
+        co_return Error(ErrorCode::kInvalidArgument, "invalid header field \"" + name + "\"");
+      }
+    }
     const std::string head = SerializeHead(request, options_.host_header);
     const std::array<net::const_buffer, 2> message = {net::buffer(head), net::buffer(request.body)};
 

@@ -34,10 +34,14 @@ Result<std::string> EncodeJson(const pb::Message& message, const JsonWriteOption
 }
 
 Result<void> DecodeJson(std::string_view body, pb::Message& message, JsonTypes* types) {
-  // §2.7-2.8: the first JSON value only (what encoding/json's Decoder hands to
-  // protojson), which must be an object; trailing bytes are never looked at.
+  // §2.7-2.8: one JSON value, which must be an object. Go decodes the first
+  // value and ignores what follows; we refuse anything but whitespace after it
+  // (docs/differences.md, Server). The checker already found the value's end.
   Result<std::size_t> end = CheckGoJsonInput(body, *message.GetDescriptor());
   if (!end.ok()) return std::move(end).error();
+  if (body.find_first_not_of(" \t\r\n", *end) != std::string_view::npos) {
+    return MalformedError("unexpected bytes after the JSON value");
+  }
   pb::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;  // §3.7
   const pb::StringPiece json(body.data(), *end);

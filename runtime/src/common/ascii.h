@@ -31,6 +31,17 @@ constexpr bool IsTokenChar(char c) {
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
+// A header field that cannot alter the framing of the message it is written
+// into as "name: value\r\n": a token for a name (RFC 9110 §5.1) and no CR, LF or
+// NUL in the value, which could start another field or another message.
+constexpr bool IsSafeHeaderField(std::string_view name, std::string_view value) {
+  if (name.empty()) return false;
+  for (const char c : name) {
+    if (!IsTokenChar(c)) return false;
+  }
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
 // The value of a hex digit, -1 for any other character.
 constexpr int HexDigitValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

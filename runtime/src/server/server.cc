@@ -1,6 +1,10 @@
 #include "twirpcpp/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -29,6 +33,37 @@ namespace twirp {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+namespace {
+
+// The soft RLIMIT_NOFILE after raising it to the hard limit, which happens once
+// per process; 0 when it cannot be read. Many systems start processes at a soft
+// limit of 1024, far below max_connections' default.
+std::size_t RaisedDescriptorLimit() {
+  static const std::size_t limit = [] {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return std::size_t{0};
+    if (lim.rlim_cur != lim.rlim_max) {
+      rlimit raised = lim;
+      raised.rlim_cur = lim.rlim_max;
+      if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+    }
+    if (lim.rlim_cur == RLIM_INFINITY) return std::numeric_limits<std::size_t>::max();
+    return static_cast<std::size_t>(lim.rlim_cur);
+  }();
+  return limit;
+}
+
+// How many connections may be open: max_connections, less a reserve of
+// descriptors for the listener, files, outgoing clients and the like.
+std::size_t ConnectionCap(std::size_t max_connections) {
+  const std::size_t limit = RaisedDescriptorLimit();
+  if (limit == 0) return max_connections;
+  const std::size_t reserve = std::clamp<std::size_t>(limit / 8, 16, 1024);
+  return std::min(max_connections, limit > reserve ? limit - reserve : 1);
+}
+
+}  // namespace
+
 // Members are destroyed bottom-up: the acceptor, timers and worker pool go
 // before the io_context (whose destruction releases the last sessions), and the
 // shared core goes last because sessions report to it until then.
@@ -39,6 +74,7 @@ struct Server::Impl {
         workers(static_cast<std::size_t>(std::max(1, core.options.worker_threads))),
         control(asio::make_strand(io)),
         acceptor(asio::make_strand(io)),
+        metrics_acceptor(asio::make_strand(io)),
         grace_timer(control),
         work(io.get_executor()) {
     core.workers = &workers;
@@ -47,7 +83,8 @@ struct Server::Impl {
     };
   }
 
-  asio::awaitable<void> AcceptLoop();
+  asio::awaitable<void> AcceptLoop(tcp::acceptor& from, bool metrics_only);
+  void CloseAcceptors();
   void BeginShutdown(std::chrono::milliseconds grace);  // on `control`
   void ForEachSession(void (internal::Session::*fn)());
   void Finish();  // on `control`
@@ -62,9 +99,12 @@ struct Server::Impl {
   asio::thread_pool workers;
   asio::strand<asio::io_context::executor_type> control;
   tcp::acceptor acceptor;
+  tcp::acceptor metrics_acceptor;  // MetricsOptions::listen_address, when set
   asio::steady_timer grace_timer;
   asio::executor_work_guard<asio::io_context::executor_type> work;
+  std::size_t connection_cap = 0;  // set by Start: max_connections within the fd limit
   std::atomic<std::uint16_t> port{0};
+  std::atomic<std::uint16_t> metrics_port{0};
   std::atomic<bool> started{false};
   std::atomic<bool> shutting_down{false};
   std::atomic<bool> finished{false};
@@ -73,12 +113,12 @@ struct Server::Impl {
   bool joined = false;
 };
 
-asio::awaitable<void> Server::Impl::AcceptLoop() {
-  asio::steady_timer backoff(acceptor.get_executor());
+asio::awaitable<void> Server::Impl::AcceptLoop(tcp::acceptor& from, bool metrics_only) {
+  asio::steady_timer backoff(from.get_executor());
   for (;;) {
     auto [ec, socket] =
-        co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
-    if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+        co_await from.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+    if (!from.is_open() || ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of descriptors or similar: back off instead of spinning.
       backoff.expires_after(std::chrono::milliseconds(50));
@@ -86,12 +126,12 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
       continue;
     }
     if (core.stopping.load() ||
-        core.metrics.connections() >= static_cast<std::int64_t>(core.options.max_connections)) {
+        core.metrics.connections() >= static_cast<std::int64_t>(connection_cap)) {
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
     }
-    std::make_shared<internal::Session>(core, std::move(socket))->Start();
+    std::make_shared<internal::Session>(core, std::move(socket), metrics_only)->Start();
   }
 }
 
@@ -106,10 +146,20 @@ void Server::Impl::ForEachSession(void (internal::Session::*fn)()) {
   for (auto& session : sessions) ((*session).*fn)();
 }
 
+void Server::Impl::CloseAcceptors() {
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  metrics_acceptor.close(ignored);
+}
+
 void Server::Impl::BeginShutdown(std::chrono::milliseconds grace) {
   asio::post(acceptor.get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor.close(ignored);
+  });
+  asio::post(metrics_acceptor.get_executor(), [this] {
+    boost::system::error_code ignored;
+    metrics_acceptor.close(ignored);
   });
   bool drained;
   {
@@ -145,8 +195,7 @@ void Server::Impl::Join() {
   // The close BeginShutdown posted may not have run before io.stop(); with the
   // threads gone it is safe here, so that later connections are refused rather
   // than queued on a socket nobody accepts from.
-  boost::system::error_code ignored;
-  acceptor.close(ignored);
+  CloseAcceptors();
   workers.stop();
   workers.join();
   joined = true;
@@ -195,26 +244,49 @@ void Server::Handle(std::string path_prefix, HttpHandler handler) {
   impl_->core.http_handlers.Add(std::move(path_prefix), std::move(handler));
 }
 
-std::error_code Server::Listen(std::string_view address, std::uint16_t port) {
-  boost::system::error_code ec;
+namespace {
+
+// Opens, binds and listens; the port bound (or 0, with `ec` set).
+std::uint16_t OpenListener(tcp::acceptor& acceptor, std::string_view address, std::uint16_t port,
+                           boost::system::error_code& ec) {
   const auto ip = asio::ip::make_address(std::string(address), ec);
-  if (ec) return ec;
+  if (ec) return 0;
   const tcp::endpoint endpoint(ip, port);
-  tcp::acceptor& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  const std::uint16_t bound = ec ? 0 : acceptor.local_endpoint(ec).port();
   if (ec) {
     boost::system::error_code ignored;
     acceptor.close(ignored);
-    return ec;
+    return 0;
   }
-  impl_->port = acceptor.local_endpoint(ec).port();
+  return bound;
+}
+
+}  // namespace
+
+std::error_code Server::Listen(std::string_view address, std::uint16_t port) {
+  boost::system::error_code ec;
+  impl_->port = OpenListener(impl_->acceptor, address, port, ec);
+  if (ec) return ec;
+  const MetricsOptions& metrics = impl_->core.options.metrics;
+  if (metrics.enabled && !metrics.listen_address.empty() && !impl_->metrics_acceptor.is_open()) {
+    impl_->metrics_port =
+        OpenListener(impl_->metrics_acceptor, metrics.listen_address, metrics.listen_port, ec);
+    if (ec) {
+      boost::system::error_code ignored;
+      impl_->acceptor.close(ignored);
+      impl_->port = 0;
+    }
+  }
   return ec;
 }
 
 std::uint16_t Server::port() const { return impl_->port.load(); }
+
+std::uint16_t Server::metrics_port() const { return impl_->metrics_port.load(); }
 
 void Server::Start() {
   Impl& s = *impl_;
@@ -227,8 +299,13 @@ void Server::Start() {
     }
   }
   s.core.serving = true;
+  s.connection_cap = ConnectionCap(s.core.options.max_connections);
   if (s.acceptor.is_open()) {
-    asio::co_spawn(s.acceptor.get_executor(), s.AcceptLoop(), asio::detached);
+    asio::co_spawn(s.acceptor.get_executor(), s.AcceptLoop(s.acceptor, false), asio::detached);
+  }
+  if (s.metrics_acceptor.is_open()) {
+    asio::co_spawn(s.metrics_acceptor.get_executor(), s.AcceptLoop(s.metrics_acceptor, true),
+                   asio::detached);
   }
   const int io_threads = std::max(1, s.core.options.io_threads);
   for (int i = 0; i < io_threads; ++i) {
@@ -243,8 +320,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
     if (s.started.load()) {
       asio::post(s.control, [&s, grace] { s.BeginShutdown(grace); });
     } else {
-      boost::system::error_code ignored;
-      s.acceptor.close(ignored);
+      s.CloseAcceptors();
       s.finished = true;
     }
   }

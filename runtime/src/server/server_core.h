@@ -28,7 +28,10 @@ struct ServerCore {
         router(options.prefix),
         metrics(options.metrics.latency_buckets),
         interceptor(ChainInterceptors(options.interceptors)) {
-    if (options.metrics.enabled) http_handlers.Add(options.metrics.path, MetricsHandler(metrics));
+    if (options.metrics.enabled) {
+      (options.metrics.listen_address.empty() ? http_handlers : metrics_handlers)
+          .Add(options.metrics.path, MetricsHandler(metrics));
+    }
   }
 
   const ServerOptions options;
@@ -36,6 +39,7 @@ struct ServerCore {
   MetricsRegistry metrics;
   const Interceptor interceptor;  // the chain of options.interceptors; empty if none
   HttpHandlers http_handlers;     // Server::Handle's, and the metrics endpoint
+  HttpHandlers metrics_handlers;  // the metrics endpoint when it has a listener of its own
   JsonTypes json_types;           // the routed methods' types, prepared by AddService
   boost::asio::thread_pool* workers = nullptr;
 

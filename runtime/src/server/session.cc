@@ -18,6 +18,7 @@
 
 #include "codec/go_text.h"
 #include "common/ascii.h"
+#include "server/plain_call.h"
 
 namespace twirp::internal {
 namespace asio = boost::asio;
@@ -32,10 +33,34 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr std::size_t kMaxLingerBytes = 4 * 1024 * 1024;
 
+// Why the header of `request` cannot be framed safely, or null when it can.
+// Beast only honours a Transfer-Encoding whose last coding is "chunked" and
+// otherwise reads a request without Content-Length as bodiless, so anything
+// else (another coding, a list, a Transfer-Encoding beside Content-Length) could
+// leave a body on the connection to be read as the next request: a proxy in
+// front may frame the same bytes differently (docs/wire-protocol.md §5.15).
+const char* CheckFraming(const BeastRequest& request) {
+  if (const auto te = request.find(http::field::transfer_encoding); te != request.end()) {
+    if (!EqualsIgnoreCase(te->value(), "chunked") ||
+        request.count(http::field::transfer_encoding) != 1) {
+      return "unsupported Transfer-Encoding";
+    }
+    if (request.find(http::field::content_length) != request.end()) {
+      return "Transfer-Encoding and Content-Length together";
+    }
+  }
+  // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one before (§5.16).
+  const std::size_t hosts = request.count(http::field::host);
+  if (hosts > 1 || (hosts == 0 && request.version() >= 11)) {
+    return "missing or repeated Host header";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
-Session::Session(ServerCore& core, asio::ip::tcp::socket socket)
-    : core_(core), stream_(std::move(socket)) {
+Session::Session(ServerCore& core, asio::ip::tcp::socket socket, bool metrics_only)
+    : core_(core), stream_(std::move(socket)), metrics_only_(metrics_only) {
   core_.metrics.ConnectionOpened();
 }
 
@@ -82,14 +107,31 @@ asio::awaitable<void> Session::Run() {
 
 asio::awaitable<bool> Session::AwaitRequestStart(bool first) {
   if (buffer_.size() > 0) co_return true;  // a pipelined request is already here
-  if (core_.stopping.load()) co_return false;
+  if (core_.stopping.load()) co_return co_await ReadArrived();
   idle_ = true;
   // A new connection must start its request as promptly as it must finish the
   // headers; a kept-alive one may wait idle_timeout for the next.
   stream_.expires_after(first ? core_.options.header_timeout : core_.options.idle_timeout);
   auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kUseTuple);
   idle_ = false;
+  // RequestShutdown cancels the wait, but bytes may have reached the socket
+  // before the cancel did (§5.19).
+  if (ec == asio::error::operation_aborted && core_.stopping.load()) {
+    co_return co_await ReadArrived();
+  }
   if (ec) co_return false;
+  buffer_.commit(n);
+  co_return true;
+}
+
+asio::awaitable<bool> Session::ReadArrived() {
+  // Shutdown closes a connection only between requests: bytes of one that the
+  // kernel already holds are the start of a request to answer (§5.19).
+  beast::error_code ec;
+  if (stream_.socket().available(ec) == 0 || ec) co_return false;
+  stream_.expires_after(core_.options.header_timeout);
+  auto [read_ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kUseTuple);
+  if (read_ec) co_return false;
   buffer_.commit(n);
   co_return true;
 }
@@ -114,6 +156,12 @@ asio::awaitable<bool> Session::ReadRequest() {
   request_start_ = std::chrono::steady_clock::now();
   if (header_ec) {
     co_await FailRead(header_ec);
+    co_return false;
+  }
+  if (const char* framing_error = CheckFraming(parser_->get())) {
+    co_await WriteTransportError(
+        MalformedError(std::string("malformed HTTP request: ") + framing_error));
+    co_await LingeringClose();
     co_return false;
   }
   if (!parser_->is_done()) {
@@ -182,6 +230,18 @@ asio::awaitable<bool> Session::HandleRequest(std::chrono::steady_clock::time_poi
         MalformedError("invalid request target " + GoQuote(request.target())));
     co_return false;
   }
+  if (metrics_only_) {
+    // An internal listener: the metrics path and nothing else, no Twirp.
+    if (const HttpHandler* handler = core_.metrics_handlers.Find(*path)) {
+      co_await ServeHttpHandler(core_, *this, request, std::move(*path), *handler, start,
+                                stream_.get_executor());
+    } else {
+      const Error error(ErrorCode::kBadRoute, "no handler for path " + GoQuote(*path));
+      co_await WriteResponse(HttpStatus(error.code()), ContentType(Encoding::kJson), error.ToJson(),
+                             {});
+    }
+    co_return keep_alive_;
+  }
   co_await ServeRequest(core_, *this, request, std::move(*path), start, stream_.get_executor());
   co_return keep_alive_;
 }
@@ -211,6 +271,20 @@ asio::awaitable<void> Session::LingeringClose() {
 Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view content_type,
                                                std::string body,
                                                const Context::HeaderList& headers) {
+  // The Context refuses CR, LF and NUL, but plain handlers return their headers
+  // directly, and neither checks names. Such a field would let whoever chose it
+  // write header lines or a whole second response. The response is replaced,
+  // not trimmed: the handler's answer is broken (docs/wire-protocol.md §5.18).
+  static const Context::HeaderList kNoHeaders;
+  const Context::HeaderList* fields = &headers;
+  if (!std::all_of(headers.begin(), headers.end(), [](const auto& field) {
+        return IsSafeHeaderField(field.first, field.second);
+      })) {
+    status = HttpStatus(ErrorCode::kInternal);
+    content_type = ContentType(Encoding::kJson);
+    body = InternalError("invalid response header").ToJson();
+    fields = &kNoHeaders;
+  }
   const bool header_done = parser_ && parser_->is_header_done();
   const unsigned version = header_done ? parser_->get().version() : 11;
   keep_alive_ =
@@ -228,7 +302,7 @@ Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view cont
   head.append(std::to_string(status)).append(" ");
   const auto reason = http::obsolete_reason(static_cast<http::status>(status));
   head.append(reason.data(), reason.size()).append("\r\n");
-  for (const auto& [name, value] : headers) {
+  for (const auto& [name, value] : *fields) {
     // Framing is the server's: these would contradict the response's own.
     if (EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
         EqualsIgnoreCase(name, "Content-Type") || EqualsIgnoreCase(name, "Content-Length")) {
@@ -243,8 +317,12 @@ Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view cont
   if (version < 11 && keep_alive_) head.append("Connection: keep-alive\r\n");
   head.append("\r\n");
 
+  // RFC 9110 §9.3.2: the answer to HEAD is GET's without the content, its
+  // Content-Length included (§5.17).
+  const bool head_request = header_done && parser_->get().method() == http::verb::head;
   stream_.expires_after(core_.options.write_timeout);
-  const std::array<asio::const_buffer, 2> message = {asio::buffer(head), asio::buffer(body)};
+  const std::array<asio::const_buffer, 2> message = {
+      asio::buffer(head), asio::buffer(body.data(), head_request ? 0 : body.size())};
   auto [ec, written] = co_await asio::async_write(stream_, message, kUseTuple);
   WriteOutcome outcome;
   if (ec) {

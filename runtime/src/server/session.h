@@ -22,7 +22,8 @@ namespace twirp::internal {
 class Session final : public std::enable_shared_from_this<Session>, private ResponseSink {
  public:
   // `socket` must use a strand of the server's io_context as its executor.
-  Session(ServerCore& core, boost::asio::ip::tcp::socket socket);
+  // A session of the metrics listener serves core.metrics_handlers only.
+  Session(ServerCore& core, boost::asio::ip::tcp::socket socket, bool metrics_only = false);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -30,8 +31,9 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   // Registers with the server and starts serving on the socket's strand.
   void Start();
 
-  // From any thread. Shutdown: an idle connection closes now, a busy one after
-  // its current response. Close: close the socket whatever it is doing.
+  // From any thread. Shutdown: an idle connection closes now, one with bytes of
+  // a request received (even partly) after answering it with Connection: close
+  // (docs/wire-protocol.md §5.19). Close: close the socket whatever it is doing.
   void RequestShutdown();
   void Close();
 
@@ -42,6 +44,9 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   // Waits for the first byte of the next request; false when the connection
   // should end instead (closed, idle timeout, shutdown).
   boost::asio::awaitable<bool> AwaitRequestStart(bool first);
+  // During shutdown: reads what the client already sent, if anything; false
+  // when nothing has arrived and the connection should close.
+  boost::asio::awaitable<bool> ReadArrived();
   // Reads headers and body. On a malformed or oversized request it answers
   // with the error and returns false.
   boost::asio::awaitable<bool> ReadRequest();
@@ -70,6 +75,7 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   bool idle_ = false;
   bool keep_alive_ = true;    // decided by the last response written
   bool force_close_ = false;  // the response to this request ends the connection
+  const bool metrics_only_;
   std::chrono::steady_clock::time_point request_start_;
 };
 
