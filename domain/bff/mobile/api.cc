@@ -69,6 +69,43 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
   }
 }
 
+// Whether `text` is valid UTF-8 (no overlong forms, surrogates or code points
+// past U+10FFFF), as protobuf requires of a proto3 string: a request to an
+// upstream carrying anything else fails to parse there, which the app would see
+// as the upstream's failure (a 5xx) rather than its own bad request.
+bool IsValidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (byte >= 0xC2 && byte <= 0xDF) {
+      length = 2;
+    } else if (byte >= 0xE0 && byte <= 0xEF) {
+      length = 3;
+      if (byte == 0xE0) low = 0xA0;
+      if (byte == 0xED) high = 0x9F;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      length = 4;
+      if (byte == 0xF0) low = 0x90;
+      if (byte == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (text.size() - i < length) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 // The value of "Authorization: Bearer TOKEN" (scheme case-insensitive), "" if absent.
 std::optional<std::string> BearerToken(const twirp::HttpRequest& request) {
   const auto header = request.Header("Authorization");
@@ -155,6 +192,9 @@ Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ct
   }
   if (token->empty())
     co_return twirp::UnauthenticatedError("expected Authorization: Bearer <token>");
+  if (!IsValidUtf8(*token)) {
+    co_return twirp::InvalidArgumentError("Authorization", "must carry a valid UTF-8 bearer token");
+  }
   users_v1::AuthenticateRequest authenticate;
   authenticate.set_token(*token);
   auto user = co_await upstreams_.users.Authenticate(std::move(authenticate),
@@ -179,6 +219,9 @@ Awaitable<HttpResponse> MobileApi::TrackScreen(twirp::Context& ctx,
   *get.mutable_viewer() = std::move(viewer).value();
   // A private track's share link carries its secret.
   if (auto secret = request.QueryParam("secret"); secret && !secret->empty()) {
+    if (!IsValidUtf8(*secret)) {
+      co_return ErrorResponse(400, "invalid_argument", "secret is not valid UTF-8");
+    }
     get.mutable_viewer()->add_secret_tokens(std::move(*secret));
   }
   // No field mask: the track screen shows everything.

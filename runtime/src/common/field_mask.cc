@@ -71,11 +71,18 @@ std::optional<std::string> PathError(const Descriptor* type, std::string_view pa
 // descend into repeated fields (it aborts on "tracks.title"), and it rebuilds its
 // path tree for every message it trims, which for 50 elements costs more than
 // copying them (bench/field_mask_bench.cc).
+// (std::pair<..., TrimPlan> inside TrimPlan would need TrimPlan complete, which
+// libstdc++ checks under clang; a vector of a declared struct does not.)
+struct Descent;
 struct TrimPlan {
   // Fields not selected.
   std::vector<const FieldDescriptor*> clear;
   // Message fields selected in part; for a repeated one, in every element.
-  std::vector<std::pair<const FieldDescriptor*, TrimPlan>> descend;
+  std::vector<Descent> descend;
+};
+struct Descent {
+  const FieldDescriptor* field;
+  TrimPlan plan;
 };
 
 TrimPlan MakePlan(const Descriptor* type, const std::vector<std::string_view>& paths) {
@@ -100,7 +107,7 @@ TrimPlan MakePlan(const Descriptor* type, const std::vector<std::string_view>& p
     if (it == by_field.end()) {
       plan.clear.push_back(field);
     } else if (!it->second.whole && IsMessage(field)) {
-      plan.descend.emplace_back(field, MakePlan(field->message_type(), it->second.below));
+      plan.descend.push_back({field, MakePlan(field->message_type(), it->second.below)});
     }
   }
   return plan;
