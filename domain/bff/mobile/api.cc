@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include <google/protobuf/stubs/common.h>
 #include <nlohmann/json.hpp>
 
 #include "common/ascii.h"
@@ -69,41 +70,13 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
   }
 }
 
-// Whether `text` is valid UTF-8 (no overlong forms, surrogates or code points
-// past U+10FFFF), as protobuf requires of a proto3 string: a request to an
-// upstream carrying anything else fails to parse there, which the app would see
-// as the upstream's failure (a 5xx) rather than its own bad request.
+// Whether `text` is valid UTF-8, by the very check protobuf applies to a proto3
+// string when it parses one: a request to an upstream carrying anything else
+// fails to parse there, which the app would see as the upstream's failure (a
+// 5xx) rather than its own bad request.
 bool IsValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length;
-    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
-    if (byte >= 0xC2 && byte <= 0xDF) {
-      length = 2;
-    } else if (byte >= 0xE0 && byte <= 0xEF) {
-      length = 3;
-      if (byte == 0xE0) low = 0xA0;
-      if (byte == 0xED) high = 0x9F;
-    } else if (byte >= 0xF0 && byte <= 0xF4) {
-      length = 4;
-      if (byte == 0xF0) low = 0x90;
-      if (byte == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (text.size() - i < length) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return false;
-    }
-    i += length;
-  }
-  return true;
+  return google::protobuf::internal::IsStructurallyValidUTF8(text.data(),
+                                                             static_cast<int>(text.size()));
 }
 
 // The value of "Authorization: Bearer TOKEN" (scheme case-insensitive), "" if absent.

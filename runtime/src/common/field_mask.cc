@@ -165,10 +165,9 @@ Result<FieldMask> FieldMask::Parse(const google::protobuf::FieldMask& mask, cons
 
 bool FieldMask::Includes(std::string_view path) const {
   if (all_) return true;
-  for (const std::string& selected : paths_.paths()) {
-    if (Covers(selected, path) || Covers(path, selected)) return true;
-  }
-  return false;
+  return std::ranges::any_of(paths_.paths(), [path](const std::string& selected) {
+    return Covers(selected, path) || Covers(path, selected);
+  });
 }
 
 FieldMask FieldMask::Union(const FieldMask& other) const {
