@@ -507,23 +507,25 @@ void RecordDeadlineLeft(ServerOptions& options, Recorder& recorder) {
   };
 }
 
-TEST_CASE("§5.14 Twirp-Timeout-Ms sets the request's deadline from its arrival") {
+// Sends one request with `header` to a server with `options` and checks the
+// deadline its Context had left when it was routed.
+void CheckDeadlineLeft(ServerOptions options, const std::string& header,
+                       const std::string& expected) {
   Recorder recorder;
-  ServerOptions options = TestOptions();
   RecordDeadlineLeft(options, recorder);
   TestServer server(options);
-  REQUIRE(server.Post(kEchoPath, "application/protobuf", "", {"Twirp-Timeout-Ms: 400"}));
-  CHECK(recorder.WaitFor("left:400"));
+  REQUIRE(server.Post(kEchoPath, "application/protobuf", "", {header}));
+  CHECK(recorder.WaitFor(expected));
+}
+
+TEST_CASE("§5.14 Twirp-Timeout-Ms sets the request's deadline from its arrival") {
+  CheckDeadlineLeft(TestOptions(), "Twirp-Timeout-Ms: 400", "left:400");
 }
 
 TEST_CASE("§5.14 Twirp-Timeout-Ms never extends the server's own request_deadline") {
-  Recorder recorder;
   ServerOptions options = TestOptions();
   options.request_deadline = milliseconds(400);
-  RecordDeadlineLeft(options, recorder);
-  TestServer server(options);
-  REQUIRE(server.Post(kEchoPath, "application/protobuf", "", {"Twirp-Timeout-Ms: 60000"}));
-  CHECK(recorder.WaitFor("left:400"));
+  CheckDeadlineLeft(options, "Twirp-Timeout-Ms: 60000", "left:400");
 }
 
 TEST_CASE("§5.14 a Twirp-Timeout-Ms that is not a positive count of milliseconds is ignored") {
@@ -542,13 +544,9 @@ TEST_CASE("§5.14 a Twirp-Timeout-Ms that is not a positive count of millisecond
 }
 
 TEST_CASE("§5.14 read_timeout_header = false leaves the deadline to the server") {
-  Recorder recorder;
   ServerOptions options = TestOptions();
   options.read_timeout_header = false;
-  RecordDeadlineLeft(options, recorder);
-  TestServer server(options);
-  REQUIRE(server.Post(kEchoPath, "application/protobuf", "", {"Twirp-Timeout-Ms: 400"}));
-  CHECK(recorder.WaitFor("left:none"));
+  CheckDeadlineLeft(options, "Twirp-Timeout-Ms: 400", "left:none");
 }
 
 }  // namespace twirp::testing
