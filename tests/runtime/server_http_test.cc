@@ -533,6 +533,7 @@ TEST_CASE(
   CHECK(soft == 200);
 
   std::vector<std::unique_ptr<RawConnection>> connections;
+  connections.reserve(260);
   for (int i = 0; i < 260; ++i) {
     connections.push_back(
         std::make_unique<RawConnection>(static_cast<std::uint16_t>(port), milliseconds(2000)));

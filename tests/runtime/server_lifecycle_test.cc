@@ -333,6 +333,77 @@ TEST_CASE(
   CHECK(!after.connected());
 }
 
+// What the clients of one shutdown round saw: requests fully written to an
+// open connection, those of them never answered, and closes that crossed a
+// request on the wire.
+struct ShutdownTally {
+  std::atomic<int> sent{0};
+  std::atomic<int> lost{0};
+  std::atomic<int> raced{0};
+};
+
+// Sends one request; split clients send it in two writes, so that some requests
+// are only partly there when the shutdown begins. False once the server closed
+// the connection before the request was wholly written (not a lost request).
+bool SendWhole(RawConnection& connection, std::string_view request, bool split,
+               ShutdownTally& tally) {
+  if (!split) return connection.Send(request);
+  if (!connection.Send(request.substr(0, 20))) return false;
+  if (connection.Readable()) {
+    ++tally.raced;
+    return false;
+  }
+  std::this_thread::sleep_for(std::chrono::microseconds(200));
+  return connection.Send(request.substr(20));
+}
+
+// One keep-alive client sending requests in a loop until the server closes.
+void SendUntilClosed(std::uint16_t port, int client, std::atomic<int>& connected,
+                     ShutdownTally& tally) {
+  RawConnection connection(port, milliseconds(4000));
+  if (!connection.connected()) return;
+  ++connected;
+  const std::string request =
+      PostRequest(kEchoPath, kProto, MakeEcho("c" + std::to_string(client)).SerializeAsString());
+  for (int i = 0; i < 100000; ++i) {
+    if (connection.Readable()) return;  // closed by the server before we wrote
+    if (!SendWhole(connection, request, client % 2 == 1, tally)) return;
+    const bool crossed = connection.Readable();
+    auto response = connection.ReadResponse();
+    if (response && response->status == 200) {
+      ++tally.sent;
+      if (response->Header("Connection") == "close") return;
+      continue;
+    }
+    if (crossed) {
+      ++tally.raced;
+    } else {
+      ++tally.sent;
+      ++tally.lost;
+    }
+    return;
+  }
+}
+
+// Starts `clients` clients on a fresh server, shuts it down gracefully while
+// they send, and adds what they saw to `tally`.
+void RunShutdownRound(int clients, ShutdownTally& tally) {
+  ServerOptions options = TestOptions();
+  options.io_threads = 2;
+  auto server = std::make_unique<TestServer>(options);
+  const std::uint16_t port = server->port();
+  std::atomic<int> connected{0};
+  std::vector<std::thread> threads;
+  threads.reserve(clients);
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] { SendUntilClosed(port, c, connected, tally); });
+  }
+  while (connected.load() < clients) std::this_thread::sleep_for(milliseconds(1));
+  std::this_thread::sleep_for(milliseconds(50));
+  server->server().Shutdown(std::chrono::seconds(3));
+  for (auto& thread : threads) thread.join();
+}
+
 TEST_CASE("§5.19 graceful shutdown answers every request that reached a keep-alive connection") {
   // 16 clients send requests in a loop on keep-alive connections while the
   // server shuts down. A request counts once all its bytes were written and the
@@ -342,75 +413,16 @@ TEST_CASE("§5.19 graceful shutdown answers every request that reached a keep-al
   // idle connections, and is not counted. Repeated so that the race shows.
   constexpr int kRounds = 5;
   constexpr int kClients = 16;
-  int total_sent = 0;
-  int total_lost = 0;
-  int total_raced = 0;
-  for (int round = 0; round < kRounds; ++round) {
-    ServerOptions options = TestOptions();
-    options.io_threads = 2;
-    auto server = std::make_unique<TestServer>(options);
-    const std::uint16_t port = server->port();
-    std::atomic<int> sent{0};
-    std::atomic<int> lost{0};
-    std::atomic<int> raced{0};
-    std::atomic<int> connected{0};
-    std::vector<std::thread> clients;
-    for (int c = 0; c < kClients; ++c) {
-      clients.emplace_back([&, c] {
-        RawConnection connection(port, milliseconds(4000));
-        if (!connection.connected()) return;
-        ++connected;
-        // Half the clients send each request in two writes, so that some
-        // requests are only partly there when the shutdown begins.
-        const std::string request =
-            PostRequest(kEchoPath, kProto, MakeEcho("c" + std::to_string(c)).SerializeAsString());
-        const bool split = c % 2 == 1;
-        for (int i = 0; i < 100000; ++i) {
-          if (connection.Readable()) break;  // closed by the server before we wrote
-          bool ok;
-          if (split) {
-            ok = connection.Send(std::string_view(request).substr(0, 20));
-            if (ok && connection.Readable()) {
-              ++raced;
-              break;
-            }
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
-            ok = ok && connection.Send(std::string_view(request).substr(20));
-          } else {
-            ok = connection.Send(request);
-          }
-          if (!ok) break;  // not fully written: the server had closed
-          const bool crossed = connection.Readable();
-          auto response = connection.ReadResponse();
-          if (response && response->status == 200) {
-            ++sent;
-            if (response->Header("Connection") == "close") break;
-            continue;
-          }
-          if (crossed) {
-            ++raced;
-          } else {
-            ++sent;
-            ++lost;
-          }
-          break;
-        }
-      });
-    }
-    while (connected.load() < kClients) std::this_thread::sleep_for(milliseconds(1));
-    std::this_thread::sleep_for(milliseconds(50));
-    server->server().Shutdown(std::chrono::seconds(3));
-    for (auto& client : clients) client.join();
-    server.reset();
-    total_sent += sent.load();
-    total_lost += lost.load();
-    total_raced += raced.load();
-  }
-  INFO("sent " << total_sent << ", lost " << total_lost << ", raced " << total_raced);
-  WARN("graceful shutdown: " << total_lost << " of " << total_sent << " requests lost, "
-                             << total_raced << " crossed the close on the wire");
-  CHECK(total_sent > kRounds * kClients);
-  CHECK(total_lost == 0);
+  ShutdownTally tally;
+  for (int round = 0; round < kRounds; ++round) RunShutdownRound(kClients, tally);
+  const int sent = tally.sent.load();
+  const int lost = tally.lost.load();
+  const int raced = tally.raced.load();
+  INFO("sent " << sent << ", lost " << lost << ", raced " << raced);
+  WARN("graceful shutdown: " << lost << " of " << sent << " requests lost, " << raced
+                             << " crossed the close on the wire");
+  CHECK(sent > kRounds * kClients);
+  CHECK(lost == 0);
 }
 
 TEST_CASE("Shutdown with no connection open: once Wait() returns, new connections are refused") {
