@@ -275,7 +275,7 @@ TEST_CASE("VAS to TrackMetadata: a delay below the timeout goes unnoticed", "[do
 }
 
 TEST_CASE("VAS to TrackMetadata: a delay above the timeout is a clean 504 and the feed recovers",
-          "[domain]") {
+          "[domain][.known-defect]") {
   RequiredFault(&Tiers::vas_to_track_metadata, Fault::Delay(kLongDelay), kVasUpstreamTimeout);
 }
 
