@@ -28,6 +28,7 @@
 #include "server/server_core.h"
 #include "server/session.h"
 #include "twirpcpp/detail/unary_route.h"
+#include "twirpcpp/log.h"
 
 namespace twirp {
 namespace asio = boost::asio;
@@ -201,7 +202,11 @@ void Server::Impl::Join() {
   joined = true;
 }
 
-Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  // Before the first request: protobuf's per-request log lines go through the
+  // rate-limited sink of twirpcpp/log.h, not straight to stderr.
+  RouteProtobufLogs();
+}
 
 Server::~Server() {
   Shutdown(std::chrono::milliseconds(0));
