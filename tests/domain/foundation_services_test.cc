@@ -329,6 +329,9 @@ TEST_CASE(
     CHECK(response->user_id() == demo.id);
   }
   RequireError(f.Authenticate("demo-token-mallory"), twirp::ErrorCode::kUnauthenticated);
+  // Near misses of a real token: the same length, and only the last byte differing.
+  RequireError(f.Authenticate("demo-token-xxxxx"), twirp::ErrorCode::kUnauthenticated);
+  RequireError(f.Authenticate("demo-token-alicE"), twirp::ErrorCode::kUnauthenticated);
   RequireError(f.Authenticate(""), twirp::ErrorCode::kUnauthenticated);
   RequireError(f.Authenticate(std::string(10'000, 'x')), twirp::ErrorCode::kUnauthenticated);
 }

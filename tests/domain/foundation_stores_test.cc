@@ -1,10 +1,14 @@
 // The foundation stores on real SQLite files: idempotent commands, batched
 // reads, paging, persistence across reopen, and failures as twirp::Error values.
+#include <sqlite3.h>
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "likes/store.h"
@@ -27,6 +31,47 @@ std::unique_ptr<Store> OpenOrFail(const std::string& path,
   auto store = Store::Open(path, populate);
   if (!store.ok()) FAIL("open failed: " << store.error().msg() << " / " << store.error().cause());
   return std::move(store).value();
+}
+
+// The database file as sqlite3 (the CLI, a backup) sees it, without the store.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) {
+    REQUIRE(sqlite3_open(path.c_str(), &db_) == SQLITE_OK);
+  }
+  ~RawDatabase() { sqlite3_close(db_); }
+  RawDatabase(const RawDatabase&) = delete;
+  RawDatabase& operator=(const RawDatabase&) = delete;
+
+  void Exec(const std::string& sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    const std::string error = message != nullptr ? message : "";
+    sqlite3_free(message);
+    REQUIRE(rc == SQLITE_OK);
+    CHECK(error.empty());
+  }
+  // Column 0 of every row, as text.
+  std::vector<std::string> Column(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+    std::vector<std::string> values;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      const auto* text = sqlite3_column_text(stmt, 0);
+      values.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+    }
+    sqlite3_finalize(stmt);
+    return values;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Every byte of the file, free pages included: what a stolen copy holds.
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 TrackRecord MakeTrack(std::int64_t id) {
@@ -247,6 +292,88 @@ TEST_CASE("users store: profiles, blocks and sessions, persisted across reopen")
   CHECK(*store->Authenticate("tok-1") == std::optional<std::int64_t>(1));
   CHECK(*store->Authenticate("tok-2") == std::nullopt);
   CHECK(*store->Authenticate("") == std::nullopt);
+}
+
+TEST_CASE("users store: the file holds the SHA-256 of a session token and never the token") {
+  domain_test::TempDir dir;
+  const std::string path = dir.File("users.db");
+  const std::string token = "tok-1";
+  {
+    auto store = OpenOrFail<UsersStore>(path);
+    REQUIRE(store->AddSession(token, 1).ok());
+  }
+  {
+    RawDatabase raw(path);
+    // SHA-256("tok-1"), as `printf %s tok-1 | sha256sum` prints it.
+    CHECK(raw.Column("SELECT hex(token_sha256) FROM sessions") ==
+          std::vector<std::string>{
+              "65DCF16EA3DFA49069628089EB4A75483070F5584B2A21EE64912B5F621F12DA"});
+  }
+  CHECK(FileBytes(path).find(token) == std::string::npos);
+}
+
+TEST_CASE(
+    "users store: only the exact token authenticates; a near miss of the same length does not") {
+  domain_test::TempDir dir;
+  auto store = OpenOrFail<UsersStore>(dir.File("users.db"));
+  const std::string token = "session-3f9a1c7e5b2d4086";
+  REQUIRE(store->AddSession(token, 7).ok());
+
+  CHECK(*store->Authenticate(token) == std::optional<std::int64_t>(7));
+  std::string last_byte_differs = token;
+  last_byte_differs.back() = '7';
+  std::string first_byte_differs = token;
+  first_byte_differs.front() = 'S';
+  for (const std::string& wrong :
+       {last_byte_differs, first_byte_differs, std::string(token.size(), 'x'),
+        token.substr(0, token.size() - 1), token + "6", std::string()}) {
+    INFO("token " << wrong);
+    CHECK(*store->Authenticate(wrong) == std::nullopt);
+  }
+}
+
+TEST_CASE(
+    "users store: a database with plain tokens (version 1) is migrated on open and its "
+    "tokens still sign in") {
+  domain_test::TempDir dir;
+  const std::string path = dir.File("users.db");
+  {
+    // The tables and the journal mode as the version-1 store wrote them.
+    RawDatabase raw(path);
+    raw.Exec(R"sql(
+      PRAGMA journal_mode = WAL;
+      CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,
+                          display_name TEXT NOT NULL, avatar_url TEXT NOT NULL);
+      CREATE TABLE blocks (blocked_id INTEGER NOT NULL, blocker_id INTEGER NOT NULL,
+                           PRIMARY KEY (blocked_id, blocker_id)) WITHOUT ROWID;
+      CREATE TABLE sessions (token TEXT PRIMARY KEY, user_id INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO users VALUES (1, 'alice', 'Alice', 'a'), (2, 'bob', 'Bob', 'b');
+      INSERT INTO sessions VALUES ('plain-token-alice', 1), ('plain-token-bob', 2);
+      PRAGMA user_version = 1;
+    )sql");
+  }
+  {
+    auto store = OpenOrFail<UsersStore>(path);
+    CHECK_FALSE(store->created());
+    CHECK(*store->Authenticate("plain-token-alice") == std::optional<std::int64_t>(1));
+    CHECK(*store->Authenticate("plain-token-bob") == std::optional<std::int64_t>(2));
+    CHECK(*store->Authenticate("plain-token-carol") == std::nullopt);
+    CHECK(store->GetUsers(Ids{1, 2})->size() == 2);
+  }
+  {
+    RawDatabase raw(path);
+    CHECK(raw.Column("PRAGMA user_version") == std::vector<std::string>{"2"});
+    CHECK(raw.Column("SELECT length(token_sha256) FROM sessions") ==
+          std::vector<std::string>{"32", "32"});
+  }
+  // Free pages included: the dropped table's pages were overwritten.
+  const std::string bytes = FileBytes(path);
+  CHECK(bytes.find("plain-token-alice") == std::string::npos);
+  CHECK(bytes.find("plain-token-bob") == std::string::npos);
+
+  // Opened again, it is at the current version: nothing is hashed twice.
+  auto store = OpenOrFail<UsersStore>(path);
+  CHECK(*store->Authenticate("plain-token-alice") == std::optional<std::int64_t>(1));
 }
 
 TEST_CASE("users store: usernames are unique") {

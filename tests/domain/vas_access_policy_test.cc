@@ -89,6 +89,19 @@ TEST_CASE("access: a private track is hidden unless the viewer is its artist or 
   CHECK(CheckAccess(track, signed_in_with_token, {}) == Access::kVisible);
 }
 
+TEST_CASE("access: a share token opens a private track only byte for byte") {
+  const TrackRecord track = PrivateTrack();  // its token is "secret-2"
+  for (const char* near_miss : {"secret-3", "Secret-2", "secret-", "secret-22"}) {
+    INFO("token " << near_miss);
+    Viewer viewer = Anonymous();
+    viewer.add_secret_tokens(near_miss);
+    CHECK(CheckAccess(track, viewer, {}) == Access::kPrivate);
+  }
+  Viewer with_embedded_nul = Anonymous();
+  with_embedded_nul.add_secret_tokens(std::string("secret-2\0", 9));
+  CHECK(CheckAccess(track, with_embedded_nul, {}) == Access::kPrivate);
+}
+
 TEST_CASE("access: a private track without a token cannot be opened with an empty token") {
   TrackRecord track = PrivateTrack();
   track.clear_secret_token();

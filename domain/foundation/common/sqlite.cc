@@ -54,6 +54,12 @@ Query& Query::Bind(int index, std::string_view value) {
   return *this;
 }
 
+Query& Query::BindBlob(int index, std::string_view bytes) {
+  const int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
 Query& Query::BindIds(int index, std::span<const std::int64_t> ids) {
   std::string json = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -106,6 +112,13 @@ std::string Query::Text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   if (text == nullptr) return {};
   return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::string Query::Blob(int column) const {
+  const void* blob = sqlite3_column_blob(stmt_, column);
+  if (blob == nullptr) return {};
+  return std::string(static_cast<const char*>(blob),
                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
@@ -164,32 +177,45 @@ twirp::Result<std::int64_t> Database::UserVersion() {
   return *row ? query.Int64(0) : 0;
 }
 
-twirp::Result<bool> Database::EnsureSchema(const std::string& schema,
+twirp::Result<bool> Database::EnsureSchema(const Schema& schema,
                                            const std::function<twirp::Result<void>()>& prepare,
                                            const std::function<twirp::Result<void>()>& populate) {
   auto version = UserVersion();
   if (!version.ok()) return std::move(version).error();
-  if (*version == 1) {
+  if (*version == schema.version) {
     if (auto r = prepare(); !r.ok()) return std::move(r).error();
     return false;
   }
-  if (*version != 0) {
+  if (*version < 0 || *version > schema.version) {
     return twirp::InternalError(store_ + ": unknown schema version " + std::to_string(*version));
   }
-  auto created = Transaction([&]() -> twirp::Result<void> {
-    // Another process may have created it between our check and BEGIN IMMEDIATE.
+  const bool create = *version == 0;
+  auto done = Transaction([&]() -> twirp::Result<void> {
+    // Another process may have created or migrated it between our check and
+    // BEGIN IMMEDIATE.
     auto again = UserVersion();
     if (!again.ok()) return std::move(again).error();
-    if (*again != 0) {
-      return twirp::UnavailableError(store_ + ": database created concurrently; retry");
+    if (*again != *version) {
+      return twirp::UnavailableError(store_ + ": database " + (create ? "created" : "migrated") +
+                                     " concurrently; retry");
     }
-    if (auto r = Exec(schema); !r.ok()) return r;
+    if (auto r = WriteTables(schema, *version); !r.ok()) return r;
     if (auto r = prepare(); !r.ok()) return r;
-    if (auto r = populate(); !r.ok()) return r;
-    return Exec("PRAGMA user_version = 1");
+    if (create) {
+      if (auto r = populate(); !r.ok()) return r;
+    }
+    return Exec("PRAGMA user_version = " + std::to_string(schema.version));
   });
-  if (!created.ok()) return std::move(created).error();
-  return true;
+  if (!done.ok()) return std::move(done).error();
+  return create;
+}
+
+twirp::Result<void> Database::WriteTables(const Schema& schema, std::int64_t from) {
+  if (from == 0) return Exec(schema.sql);
+  if (!schema.migrate) {
+    return twirp::InternalError(store_ + ": no migration from version " + std::to_string(from));
+  }
+  return schema.migrate(*this, from);
 }
 
 std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }

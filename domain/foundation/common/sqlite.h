@@ -46,7 +46,8 @@ class Query {
   Query& operator=(const Query&) = delete;
 
   Query& Bind(int index, std::int64_t value);
-  Query& Bind(int index, std::string_view value);  // copied by SQLite
+  Query& Bind(int index, std::string_view value);      // copied by SQLite
+  Query& BindBlob(int index, std::string_view bytes);  // bytes, not text; copied by SQLite
   // Binds ids as a JSON array text, for `IN (SELECT value FROM json_each(?))`:
   // one prepared statement serves batches of any size.
   Query& BindIds(int index, std::span<const std::int64_t> ids);
@@ -61,6 +62,7 @@ class Query {
 
   std::int64_t Int64(int column) const;
   std::string Text(int column) const;
+  std::string Blob(int column) const;
 
  private:
   twirp::Error BindError() const;
@@ -68,6 +70,19 @@ class Query {
   sqlite3_stmt* stmt_;
   std::string_view store_;
   int bind_rc_ = 0;  // the first failed bind, reported by Step()
+};
+
+class Database;
+
+// A store's tables: `sql` creates them as they are at `version` (the database's
+// PRAGMA user_version), and `migrate` brings a database written by an older
+// build (1 <= from < version) up to them. Data directories outlive builds (the
+// reference system keeps its own across restarts), so a store that changes its
+// tables raises `version` and says how to get there.
+struct Schema {
+  std::string sql;
+  std::int64_t version = 1;
+  std::function<twirp::Result<void>(Database& db, std::int64_t from)> migrate;
 };
 
 // One SQLite connection. Not thread-safe: the stores serialize access.
@@ -87,12 +102,14 @@ class Database {
   // PRAGMA user_version: 0 for a database no store has initialised yet.
   twirp::Result<std::int64_t> UserVersion();
 
-  // Gives a new database (user_version 0) `schema`, runs `prepare` (the store's
-  // statements need the tables) and `populate`, and sets user_version 1, all in
-  // one transaction, so that a crash never leaves a half-created store behind.
-  // An existing database only gets `prepare`. Returns whether the database was
-  // new; any other version than 0 or 1 is an error (a newer build's database).
-  twirp::Result<bool> EnsureSchema(const std::string& schema,
+  // Gives a new database (user_version 0) `schema.sql`, runs `prepare` (the
+  // store's statements need the tables) and `populate`, and sets user_version
+  // to `schema.version`, all in one transaction, so that a crash never leaves a
+  // half-created store behind. An older version is migrated, then prepared, in
+  // one transaction too; the current version only gets `prepare`. Returns
+  // whether the database was new; a version above `schema.version` is an error
+  // (a newer build's database).
+  twirp::Result<bool> EnsureSchema(const Schema& schema,
                                    const std::function<twirp::Result<void>()>& prepare,
                                    const std::function<twirp::Result<void>()>& populate);
 
@@ -107,6 +124,8 @@ class Database {
 
  private:
   Database(sqlite3* db, std::string store) : db_(db), store_(std::move(store)) {}
+  // A new database's tables (from 0), or an older version's migrated.
+  twirp::Result<void> WriteTables(const Schema& schema, std::int64_t from);
   sqlite3* db_;
   std::string store_;
 };
@@ -119,7 +138,7 @@ class Database {
 struct StoreOpener {
   template <class Store>
   static twirp::Result<std::unique_ptr<Store>> Open(
-      const std::string& path, std::string store_name, const std::string& schema,
+      const std::string& path, std::string store_name, const Schema& schema,
       const std::function<twirp::Result<void>(Store&)>& populate) {
     auto db = Database::Open(path, std::move(store_name));
     if (!db.ok()) return std::move(db).error();

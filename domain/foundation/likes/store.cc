@@ -31,7 +31,8 @@ std::int64_t NowMs() {
 
 twirp::Result<std::unique_ptr<LikesStore>> LikesStore::Open(const std::string& path,
                                                             const Populate& populate) {
-  return sqlite::StoreOpener::Open<LikesStore>(path, "likes store", kSchema, populate);
+  return sqlite::StoreOpener::Open<LikesStore>(
+      path, "likes store", {.sql = kSchema, .version = 1, .migrate = {}}, populate);
 }
 
 twirp::Result<void> LikesStore::PrepareStatements() {

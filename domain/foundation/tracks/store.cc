@@ -49,7 +49,8 @@ std::vector<std::string> SplitTerritories(const std::string& joined) {
 
 twirp::Result<std::unique_ptr<TracksStore>> TracksStore::Open(const std::string& path,
                                                               const Populate& populate) {
-  return sqlite::StoreOpener::Open<TracksStore>(path, "tracks store", kSchema, populate);
+  return sqlite::StoreOpener::Open<TracksStore>(
+      path, "tracks store", {.sql = kSchema, .version = 1, .migrate = {}}, populate);
 }
 
 twirp::Result<void> TracksStore::PrepareStatements() {
@@ -78,10 +79,10 @@ twirp::Result<void> TracksStore::PutTrack(const TrackRecord& track) {
       .Bind(5, track.artwork_url)
       .Bind(6, track.genre)
       .Bind(7, track.created_at_s)
-      .Bind(8, std::int64_t{track.is_private})
+      .Bind(8, static_cast<std::int64_t>(track.is_private))
       .Bind(9, track.secret_token)
       .Bind(10, JoinTerritories(track.blocked_territories))
-      .Bind(11, std::int64_t{track.downloadable});
+      .Bind(11, static_cast<std::int64_t>(track.downloadable));
   return query.Run();
 }
 

@@ -1,5 +1,5 @@
 // The Users service's SQLite store: profiles, blocks between users, and
-// session tokens.
+// session tokens (kept as their SHA-256 only).
 #pragma once
 
 #include <cstdint>
@@ -50,7 +50,8 @@ class UsersStore {
   // Those of `candidate_ids` that have blocked `user_id`, in the order given, each once.
   twirp::Result<std::vector<std::int64_t>> FindBlockers(
       std::int64_t user_id, std::span<const std::int64_t> candidate_ids);
-  // The user a session token belongs to; nullopt for an unknown token.
+  // The user a session token belongs to; nullopt for an unknown token. The
+  // stored hash is compared in constant time (common/secrets.h).
   twirp::Result<std::optional<std::int64_t>> Authenticate(std::string_view token);
 
  private:

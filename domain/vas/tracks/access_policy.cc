@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/ascii.h"
+#include "common/secrets.h"
 
 namespace vas::tracks {
 
@@ -39,9 +40,13 @@ Access StaticAccess(const TrackRecord& track, const Viewer& viewer) {
   if (track.visibility() == ::foundation::tracks::v1::VISIBILITY_PRIVATE) {
     const bool is_artist = IsSignedIn(viewer) && viewer.user_id() == track.artist_user_id();
     // A private track without a token has no share link: nothing can match it.
-    const bool has_token = !track.secret_token().empty() &&
-                           std::ranges::find(viewer.secret_tokens(), track.secret_token()) !=
-                               viewer.secret_tokens().end();
+    // Each candidate is compared in constant time, so the answer's timing says
+    // nothing about how much of a guessed share token was right.
+    const bool has_token =
+        !track.secret_token().empty() &&
+        std::ranges::any_of(viewer.secret_tokens(), [&](const std::string& candidate) {
+          return domain::ConstantTimeEquals(candidate, track.secret_token());
+        });
     if (!is_artist && !has_token) return Access::kPrivate;
   }
   return Access::kVisible;

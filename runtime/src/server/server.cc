@@ -29,6 +29,7 @@
 #include "server/server_core.h"
 #include "server/session.h"
 #include "twirpcpp/detail/unary_route.h"
+#include "twirpcpp/log.h"
 
 namespace twirp {
 namespace asio = boost::asio;
@@ -202,7 +203,11 @@ void Server::Impl::Join() {
   joined = true;
 }
 
-Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  // Before the first request: protobuf's per-request log lines go through the
+  // rate-limited sink of twirpcpp/log.h, not straight to stderr.
+  RouteProtobufLogs();
+}
 
 Server::~Server() {
   // Shutdown can only fail as its allocation or a thread join does: nothing a
