@@ -13,6 +13,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/system/system_error.hpp>
 
+#include "client/circuit_breaker.h"
 #include "client/connection_pool.h"
 #include "client/error_decoding.h"
 #include "codec/message_codec.h"
@@ -173,9 +174,10 @@ struct Client::Impl {
   std::unique_ptr<OwnedLoop> loop;
   net::any_io_executor executor;
   std::shared_ptr<Transport> transport;
-  std::shared_ptr<internal::PooledTransport> pool;  // when transport is ours
-  Interceptor interceptor;                          // the chain of options.interceptors
-  internal::JsonTypes json_types;                   // filled by the first JSON call of each type
+  std::shared_ptr<internal::PooledTransport> pool;    // when transport is ours
+  Interceptor interceptor;                            // the chain of options.interceptors
+  internal::JsonTypes json_types;                     // filled by the first JSON call of each type
+  std::unique_ptr<internal::CircuitBreaker> breaker;  // when options.circuit_breaker
 
   Awaitable<Result<void>> Send(Context& ctx, const google::protobuf::Message& request,
                                google::protobuf::Message& response, CallOptions& call,
@@ -218,6 +220,9 @@ Result<std::shared_ptr<Client>> Client::Create(boost::asio::any_io_executor exec
     pool_options.idle_timeout = options.idle_timeout;
     impl->pool = internal::MakeHttpTransport(executor, std::move(pool_options));
     impl->transport = impl->pool;
+  }
+  if (options.circuit_breaker) {
+    impl->breaker = std::make_unique<internal::CircuitBreaker>(*options.circuit_breaker);
   }
   impl->options = std::move(options);
   return std::shared_ptr<Client>(new Client(std::move(impl)));
@@ -352,28 +357,57 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
     }
   }
 
+  using Outcome = internal::CircuitBreaker::Outcome;
+  internal::CircuitBreaker::Ticket ticket;
+  if (breaker) {
+    ticket = breaker->Admit();
+    if (!ticket.admitted) {
+      co_return fail(UnavailableError("failed to do request: circuit breaker is open")
+                         .WithMeta("circuit_breaker", "open"));
+    }
+  }
+  auto record = [&](Outcome outcome) {
+    if (breaker) breaker->Record(ticket, outcome);
+  };
+
   Result<TransportResponse> round_trip = InternalError("transport did not answer");
   try {
     round_trip = co_await transport->RoundTrip(std::move(http_request));
   } catch (const boost::system::system_error& e) {
+    record(Outcome::kIgnored);
     // The caller's coroutine was cancelled before or while the transport ran.
     if (e.code() == net::error::operation_aborted) {
       co_return fail(CanceledError("failed to do request: call canceled").WithCause(e.what()));
     }
     co_return fail(InternalError(std::string("failed to do request: ") + e.what()));
   } catch (const std::exception& e) {
+    record(Outcome::kIgnored);
     co_return fail(InternalError(std::string("failed to do request: ") + e.what()));
   }
-  if (!round_trip.ok()) co_return fail(std::move(round_trip).error());
+  if (!round_trip.ok()) {
+    const ErrorCode code = round_trip.error().code();
+    record(code == ErrorCode::kUnavailable || code == ErrorCode::kDeadlineExceeded
+               ? Outcome::kFailure
+               : Outcome::kIgnored);
+    co_return fail(std::move(round_trip).error());
+  }
   TransportResponse& http_response = round_trip.value();
   if (call.response_headers) *call.response_headers = http_response.headers;
 
   if (http_response.status != 200) {
     // §6.3-6.12: redirects are not followed; every non-200 is an error.
     // "" reason: Go quotes net/http's StatusText, not the phrase received.
-    co_return fail(internal::ErrorFromHttpResponse(http_response.status, "", http_response.body,
-                                                   http_response.Header("Location").value_or("")));
+    Error error = internal::ErrorFromHttpResponse(http_response.status, "", http_response.body,
+                                                  http_response.Header("Location").value_or(""));
+    // A Twirp error, even unavailable, is the upstream answering (a tier may say
+    // unavailable about its own upstream: counting it would open this breaker on a
+    // healthy service); a proxy's bare 502/503/504 says the upstream is not there.
+    const bool from_proxy = error.code() == ErrorCode::kUnavailable &&
+                            error.meta("http_error_from_intermediary") == "true";
+    record(from_proxy ? Outcome::kFailure : Outcome::kSuccess);
+    co_return fail(std::move(error));
   }
+  record(Outcome::kSuccess);
   // §6.4, §6.15: decoded with the client's codec whatever the Content-Type.
   if (Result<void> decoded =
           internal::Decode(http_response.body, options.encoding, response, &json_types);
