@@ -30,7 +30,7 @@ std::optional<int> ParseFlags(std::string_view name, int argc, char* argv[],
   try {
     po::store(po::parse_command_line(argc, argv, description), vars);
     // Before notify(), so that --help works without the required flags.
-    if (vars.count("help")) {
+    if (vars.contains("help")) {
       std::cout << description;
       return 0;
     }
@@ -77,7 +77,11 @@ void UpstreamCallerFlags::AddTo(po::options_description& description) {
                             po::value(&request_timeout_ms)->default_value(request_timeout_ms),
                             "deadline of each request, passed on to its upstream calls (0: none)")(
       "upstream-timeout-ms", po::value(&upstream_timeout_ms)->default_value(upstream_timeout_ms),
-      "deadline of an upstream call when its request has none");
+      "deadline of an upstream call when its request has none")(
+      "breaker-failures", po::value(&breaker_failures)->default_value(breaker_failures),
+      "failed calls in a row that open an upstream's circuit breaker (0: no breaker)")(
+      "breaker-open-ms", po::value(&breaker_open_ms)->default_value(breaker_open_ms),
+      "how long an open breaker fails calls at once before one probe call");
 }
 
 bool UpstreamCallerFlags::Apply(std::string_view name, ListenAddress& address,
@@ -88,6 +92,16 @@ bool UpstreamCallerFlags::Apply(std::string_view name, ListenAddress& address,
     std::cerr << name << ": --upstream-timeout-ms must be at least 1, "
               << "--request-timeout-ms not negative\n";
     return false;
+  }
+  if (breaker_failures < 0 || breaker_open_ms < 1) {
+    std::cerr << name << ": --breaker-failures must not be negative, "
+              << "--breaker-open-ms at least 1\n";
+    return false;
+  }
+  if (breaker_failures > 0) {
+    clients.circuit_breaker =
+        twirp::CircuitBreakerOptions{.failure_threshold = breaker_failures,
+                                     .open_duration = std::chrono::milliseconds(breaker_open_ms)};
   }
   if (request_timeout_ms > 0) {
     server_options.request_deadline = std::chrono::milliseconds(request_timeout_ms);

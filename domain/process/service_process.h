@@ -67,8 +67,13 @@ struct UpstreamCallerFlags {
   ServerFlags server = ServerFlags::ForCoroutineHandlers();
   int request_timeout_ms = 0;
   int upstream_timeout_ms = 5'000;
+  // Each upstream client's circuit breaker (ClientOptions::circuit_breaker):
+  // failures in a row that open it (0: no breaker), and how long it stays open.
+  int breaker_failures = 3;
+  int breaker_open_ms = 1'000;
 
-  // The server's flags, --request-timeout-ms, --upstream-timeout-ms.
+  // The server's flags, --request-timeout-ms, --upstream-timeout-ms,
+  // --breaker-failures, --breaker-open-ms.
   void AddTo(boost::program_options::options_description& description);
 
   // ServerFlags::Apply, and the upstream clients' options.

@@ -10,11 +10,13 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -198,6 +200,77 @@ std::optional<pid_t> ChildPid(pid_t parent, const std::string& binary_name) {
   }
   closedir(proc);
   return found;
+}
+
+// The five services one by one rather than through the launcher, so that one of
+// them can be stopped or paused on its own. Every flag at its default.
+class SeparateServices {
+ public:
+  explicit SeparateServices(const std::string& data)
+      : users_(Foundation(FOUNDATION_USERS_BIN, data)),
+        tracks_(Foundation(FOUNDATION_TRACKS_BIN, data)),
+        likes_(Foundation(FOUNDATION_LIKES_BIN, data)),
+        users_url_(UrlOf(users_, "foundation-users")),
+        vas_({VAS_TRACKS_BIN, "--listen", "127.0.0.1:0", "--track-metadata-url",
+              UrlOf(tracks_, "foundation-tracks"), "--likes-url", UrlOf(likes_, "foundation-likes"),
+              "--users-url", users_url_}),
+        bff_({MOBILE_BFF_BIN, "--listen", "127.0.0.1:0", "--tracks-url", UrlOf(vas_, "vas-tracks"),
+              "--users-url", users_url_}),
+        app_{ReadPorts(bff_, "mobile-bff").at("mobile-bff")} {}
+
+  const App& app() const { return app_; }
+  ChildProcess& likes() { return likes_; }
+
+  // Stops them all, the callers first; each must exit cleanly.
+  void Stop() {
+    CHECK(bff_.Stop(10s) == 0);
+    CHECK(vas_.Stop(10s) == 0);
+    for (ChildProcess* foundation : {&likes_, &tracks_, &users_}) {
+      if (foundation->running()) CHECK(foundation->Stop(10s) == 0);
+    }
+  }
+
+ private:
+  static std::vector<std::string> Foundation(const char* binary, const std::string& data) {
+    return {binary, "--listen", "127.0.0.1:0", "--data-dir", data, "--seed"};
+  }
+  static std::string UrlOf(ChildProcess& process, const std::string& name) {
+    return "http://127.0.0.1:" + std::to_string(ReadPorts(process, name).at(name));
+  }
+
+  ChildProcess users_;
+  ChildProcess tracks_;
+  ChildProcess likes_;
+  std::string users_url_;
+  ChildProcess vas_;
+  ChildProcess bff_;
+  App app_;
+};
+
+// SIGSTOP until it goes out of scope or Resume(): a hung service, whose port
+// still accepts connections but answers nothing. SIGCONT on every exit path, so
+// that a failing check never leaves a stopped process behind.
+class Paused {
+ public:
+  explicit Paused(const ChildProcess& process) : process_(process) { process_.Signal(SIGSTOP); }
+  ~Paused() { Resume(); }
+  Paused(const Paused&) = delete;
+  Paused& operator=(const Paused&) = delete;
+
+  void Resume() {
+    if (paused_) process_.Signal(SIGCONT);
+    paused_ = false;
+  }
+
+ private:
+  const ChildProcess& process_;
+  bool paused_ = true;
+};
+
+std::string Join(const std::vector<long long>& values) {
+  std::string out;
+  for (long long value : values) out += (out.empty() ? "" : " ") + std::to_string(value);
+  return out;
 }
 
 }  // namespace
@@ -420,33 +493,12 @@ TEST_CASE("Likes survive a restart of the system on the same data dir", "[domain
 }
 
 TEST_CASE("With Likes down the feed renders without counts and a like is 503", "[domain]") {
-  // The services one by one, so that Likes alone can be stopped.
   TempDir dir;
-  const std::string data = dir.File("data");
-  const auto foundation = [&](const char* binary) {
-    return std::vector<std::string>{binary,       "--listen", "127.0.0.1:0",
-                                    "--data-dir", data,       "--seed"};
-  };
-  ChildProcess users(foundation(FOUNDATION_USERS_BIN));
-  ChildProcess tracks(foundation(FOUNDATION_TRACKS_BIN));
-  ChildProcess likes(foundation(FOUNDATION_LIKES_BIN));
-  const std::string url = "http://127.0.0.1:";
-  const std::string users_url =
-      url + std::to_string(ReadPorts(users, "foundation-users").at("foundation-users"));
-  const std::string tracks_url =
-      url + std::to_string(ReadPorts(tracks, "foundation-tracks").at("foundation-tracks"));
-  const std::string likes_url =
-      url + std::to_string(ReadPorts(likes, "foundation-likes").at("foundation-likes"));
-  ChildProcess vas({VAS_TRACKS_BIN, "--listen", "127.0.0.1:0", "--track-metadata-url", tracks_url,
-                    "--likes-url", likes_url, "--users-url", users_url, "--upstream-timeout-ms",
-                    "3000"});
-  const std::string vas_url = url + std::to_string(ReadPorts(vas, "vas-tracks").at("vas-tracks"));
-  ChildProcess bff({MOBILE_BFF_BIN, "--listen", "127.0.0.1:0", "--tracks-url", vas_url,
-                    "--users-url", users_url});
-  const App app{ReadPorts(bff, "mobile-bff").at("mobile-bff")};
+  SeparateServices system(dir.File("data"));
+  const App& app = system.app();
 
   CHECK(json::parse(app.Get("/mobile/v1/tracks?ids=1").body).at("cards")[0].contains("likesCount"));
-  REQUIRE(likes.Stop(10s) == 0);
+  REQUIRE(system.likes().Stop(10s) == 0);
 
   const HttpResponse feed = app.Get("/mobile/v1/tracks?ids=1,5,6", {kBob});
   REQUIRE(feed.status == 200);
@@ -469,10 +521,63 @@ TEST_CASE("With Likes down the feed renders without counts and a like is 503", "
   // Access rules still apply first: a hidden track stays 404, not 503.
   CHECK(app.Send("POST", "/mobile/v1/tracks/4/like", {kBob}).status == 404);
 
-  CHECK(bff.Stop(10s) == 0);
-  CHECK(vas.Stop(10s) == 0);
-  CHECK(tracks.Stop(10s) == 0);
-  CHECK(users.Stop(10s) == 0);
+  system.Stop();
+}
+
+// The budgets of docs/domain-rules.md, "Deadlines, budgets and breakers", at
+// their defaults: the VAS gives CountLikes 300 ms, and after 3 failures in a row
+// its breaker for Likes stays open for 1 s.
+TEST_CASE("With Likes hung the feed degrades within its budget and at once once the breaker opens",
+          "[domain]") {
+  constexpr auto kOptionalBudget = 300ms;
+  constexpr auto kSlack = 300ms;
+  constexpr int kBreakerFailures = 3;
+  constexpr auto kOpenFeedBound = 50ms;
+  constexpr int kFeeds = 10;
+  TempDir dir;
+  SeparateServices system(dir.File("data"));
+  const App& app = system.app();
+  const auto has_counts = [](const HttpResponse& feed) {
+    return feed.status == 200 && json::parse(feed.body).at("cards")[0].contains("likesCount");
+  };
+  REQUIRE(has_counts(app.Get("/mobile/v1/tracks?ids=1,5,6", {kBob})));
+
+  std::vector<long long> latencies_ms;
+  {
+    Paused hung(system.likes());
+    for (int i = 0; i < kFeeds; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      const HttpResponse feed = app.Get("/mobile/v1/tracks?ids=1,5,6", {kBob});
+      const auto took = std::chrono::steady_clock::now() - start;
+      latencies_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+      INFO("feed " << i << " took " << latencies_ms.back() << " ms: " << feed.status << " "
+                   << feed.body);
+      REQUIRE(feed.status == 200);
+      CHECK(feed.Header("X-Degraded") == "likes");
+      const json body = json::parse(feed.body);
+      CHECK(body.at("degraded") == json::array({"likes"}));
+      REQUIRE(body.at("cards").size() == 3);
+      for (const json& card : body.at("cards")) {
+        CHECK_FALSE(card.contains("likesCount"));
+        CHECK(card.at("artistUsername").is_string());
+      }
+      CHECK(took < kOptionalBudget + kSlack);
+      if (i >= kBreakerFailures) CHECK(took < kOpenFeedBound);
+    }
+    std::cout << "Likes hung: feed latencies in ms, " << kBreakerFailures
+              << " until the breaker opens, then open: " << Join(latencies_ms) << "\n";
+
+    // Back after the open period: a probe finds Likes answering again.
+    hung.Resume();
+    const auto resumed = std::chrono::steady_clock::now();
+    bool back = false;
+    while (!back && std::chrono::steady_clock::now() - resumed < 10s) {
+      back = has_counts(app.Get("/mobile/v1/tracks?ids=1,5,6", {kBob}));
+      if (!back) std::this_thread::sleep_for(50ms);
+    }
+    CHECK(back);
+  }
+  system.Stop();
 }
 
 TEST_CASE("When a service dies the launcher stops the others and exits non-zero", "[domain]") {

@@ -1,11 +1,15 @@
 // mobile-bff --listen 127.0.0.1:PORT --tracks-url URL --users-url URL
 //            [--io-threads N] [--request-timeout-ms MS] [--upstream-timeout-ms MS]
+//            [--breaker-failures N] [--breaker-open-ms MS]
 //            [--shutdown-grace-ms MS] [--metrics-listen 127.0.0.1:PORT]
 //
 // The mobile backend-for-frontend: the app's HTTP JSON API under /mobile/v1/
 // (see mobile/api.h), with /metrics, until SIGINT or SIGTERM, then a graceful
 // shutdown: requests in flight are answered first. The app's port faces the
 // public; --metrics-listen moves /metrics off it to an internal address.
+// Every request gets its deadline here, at the edge (--request-timeout-ms, 2 s by
+// default), and passes it on to the VAS, which passes it on in turn
+// (docs/domain-rules.md, "Deadlines, budgets and breakers").
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -22,11 +26,14 @@ namespace {
 
 namespace po = boost::program_options;
 constexpr std::string_view kName = "mobile-bff";
+// The edge's deadline: what an app waits at most for an answer.
+constexpr int kDefaultRequestTimeoutMs = 2'000;
 
 }  // namespace
 
 int main(int argc, char* argv[]) {
   domain::UpstreamCallerFlags flags;
+  flags.request_timeout_ms = kDefaultRequestTimeoutMs;
   std::string tracks_url;
   std::string users_url;
   std::string metrics_listen;

@@ -1,11 +1,13 @@
 // vas-tracks --listen 127.0.0.1:PORT --track-metadata-url URL --likes-url URL
 //            --users-url URL [--io-threads N] [--request-timeout-ms MS]
-//            [--upstream-timeout-ms MS] [--shutdown-grace-ms MS]
+//            [--upstream-timeout-ms MS] [--optional-upstream-timeout-ms MS]
+//            [--breaker-failures N] [--breaker-open-ms MS] [--shutdown-grace-ms MS]
 //            [--artist-index-capacity TRACKS]
 //
 // The Tracks VAS. Serves Twirp with /metrics until SIGINT or SIGTERM, then shuts
 // down gracefully: requests in flight are answered first.
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <iostream>
@@ -32,6 +34,8 @@ int main(int argc, char* argv[]) {
   vas::tracks::UpstreamUrls urls;
   // Signed, so that a negative value is refused rather than wrapped around.
   std::int64_t artist_index_capacity = vas::tracks::kDefaultArtistIndexCapacity;
+  int optional_upstream_timeout_ms =
+      static_cast<int>(vas::tracks::kDefaultOptionalUpstreamTimeout.count());
 
   po::options_description description(std::string(kName) + " options");
   flags.AddTo(description);
@@ -42,7 +46,11 @@ int main(int argc, char* argv[]) {
       "artist-index-capacity",
       po::value(&artist_index_capacity)->default_value(artist_index_capacity),
       "tracks whose artist GetTracks remembers, to ask Users about the artists in parallel "
-      "with TrackMetadata; 0: no index, the artist calls wait for the records");
+      "with TrackMetadata; 0: no index, the artist calls wait for the records")(
+      "optional-upstream-timeout-ms",
+      po::value(&optional_upstream_timeout_ms)->default_value(optional_upstream_timeout_ms),
+      "deadline of an optional upstream call (artist profiles, like counts, liked state) from "
+      "its start, never past the request's; when it passes, that part is degraded");
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
   domain::ListenAddress address;
   twirp::ServerOptions options;
@@ -50,6 +58,10 @@ int main(int argc, char* argv[]) {
   if (!flags.Apply(kName, address, options, client_options)) return 2;
   if (artist_index_capacity < 0) {
     std::cerr << kName << ": --artist-index-capacity must not be negative\n";
+    return 2;
+  }
+  if (optional_upstream_timeout_ms < 1) {
+    std::cerr << kName << ": --optional-upstream-timeout-ms must be at least 1\n";
     return 2;
   }
 
@@ -66,7 +78,8 @@ int main(int argc, char* argv[]) {
   }
 
   auto service = std::make_shared<vas::tracks::TracksService>(
-      std::move(upstreams).value(), static_cast<std::size_t>(artist_index_capacity));
+      std::move(upstreams).value(), static_cast<std::size_t>(artist_index_capacity),
+      std::chrono::milliseconds(optional_upstream_timeout_ms));
   twirp::Server server(options);
   vas::tracks::v1::RegisterTracks(server, service);
   return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace());

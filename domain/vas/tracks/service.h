@@ -3,6 +3,7 @@
 // reach a foundation service. Coroutine handlers: every step is an upstream call.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -18,10 +19,12 @@ inline constexpr std::string_view kDownloadUrlPrefix = "https://downloads.exampl
 
 class TracksService final : public v1::Tracks {
  public:
-  // `artist_index_capacity`: see TrackAssembler.
-  explicit TracksService(Upstreams upstreams,
-                         std::size_t artist_index_capacity = kDefaultArtistIndexCapacity)
-      : upstreams_(upstreams), assembler_(std::move(upstreams), artist_index_capacity) {}
+  // `artist_index_capacity`, `optional_upstream_timeout`: see TrackAssembler.
+  explicit TracksService(
+      Upstreams upstreams, std::size_t artist_index_capacity = kDefaultArtistIndexCapacity,
+      std::chrono::milliseconds optional_upstream_timeout = kDefaultOptionalUpstreamTimeout)
+      : upstreams_(upstreams),
+        assembler_(std::move(upstreams), artist_index_capacity, optional_upstream_timeout) {}
 
   twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> GetTracks(
       twirp::Context& ctx, const v1::GetTracksRequest& request,

@@ -298,12 +298,19 @@ TrackAssembler::ArtistCalls TrackAssembler::FollowUps(const tracks_v1::GetTracks
   return calls;
 }
 
+twirp::CallOptions TrackAssembler::OptionalBudget(twirp::CallOptions request) const {
+  const twirp::Clock::time_point budget = twirp::Clock::now() + optional_upstream_timeout_;
+  if (!request.deadline || budget < *request.deadline) request.deadline = budget;
+  return request;
+}
+
 twirp::Awaitable<twirp::Result<users_v1::GetUsersResponse>> TrackAssembler::GetUsers(
     std::vector<std::int64_t> user_ids, twirp::CallOptions options) {
   if (user_ids.empty()) co_return users_v1::GetUsersResponse();
   users_v1::GetUsersRequest request;
   request.mutable_user_ids()->Assign(user_ids.begin(), user_ids.end());
-  co_return co_await upstreams_.users.GetUsers(std::move(request), std::move(options));
+  co_return co_await upstreams_.users.GetUsers(std::move(request),
+                                               OptionalBudget(std::move(options)));
 }
 
 twirp::Awaitable<twirp::Result<users_v1::FindBlockersResponse>> TrackAssembler::FindBlockers(
@@ -320,7 +327,8 @@ twirp::Awaitable<twirp::Result<likes_v1::CountLikesResponse>> TrackAssembler::Co
   if (track_ids.empty()) co_return likes_v1::CountLikesResponse();
   likes_v1::CountLikesRequest request;
   request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
-  co_return co_await upstreams_.likes.CountLikes(std::move(request), std::move(options));
+  co_return co_await upstreams_.likes.CountLikes(std::move(request),
+                                                 OptionalBudget(std::move(options)));
 }
 
 twirp::Awaitable<twirp::Result<likes_v1::GetLikedTracksResponse>> TrackAssembler::GetLikedTracks(
@@ -329,7 +337,8 @@ twirp::Awaitable<twirp::Result<likes_v1::GetLikedTracksResponse>> TrackAssembler
   likes_v1::GetLikedTracksRequest request;
   request.set_user_id(viewer_id);
   request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
-  co_return co_await upstreams_.likes.GetLikedTracks(std::move(request), std::move(options));
+  co_return co_await upstreams_.likes.GetLikedTracks(std::move(request),
+                                                     OptionalBudget(std::move(options)));
 }
 
 }  // namespace vas::tracks

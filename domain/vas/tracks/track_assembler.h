@@ -17,6 +17,7 @@
 // Then the access rules (access_policy.h) and the assembly, in the order asked.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -39,6 +40,11 @@ namespace vas::tracks {
 
 // The most ids one GetTracks asks for, as the foundation services accept.
 inline constexpr int kMaxTrackIds = 500;
+
+// How long an optional upstream call (GetUsers, CountLikes, GetLikedTracks) may
+// take from its start, never past the request's deadline: a hung optional
+// upstream costs the request this much, then its part is degraded.
+inline constexpr std::chrono::milliseconds kDefaultOptionalUpstreamTimeout{300};
 
 // Which calls besides TrackMetadata a GetTracks needs.
 struct FanoutPlan {
@@ -88,13 +94,17 @@ v1::Track AssembleTrack(const TrackRecord& record, const Enrichment& enrichment,
 class TrackAssembler {
  public:
   // `artist_index_capacity` 0: no index, no speculation; the artist calls wait
-  // for the records.
-  explicit TrackAssembler(Upstreams upstreams,
-                          std::size_t artist_index_capacity = kDefaultArtistIndexCapacity)
-      : upstreams_(std::move(upstreams)), artist_index_(artist_index_capacity) {}
+  // for the records. `optional_upstream_timeout`: see kDefaultOptionalUpstreamTimeout.
+  explicit TrackAssembler(
+      Upstreams upstreams, std::size_t artist_index_capacity = kDefaultArtistIndexCapacity,
+      std::chrono::milliseconds optional_upstream_timeout = kDefaultOptionalUpstreamTimeout)
+      : upstreams_(std::move(upstreams)),
+        artist_index_(artist_index_capacity),
+        optional_upstream_timeout_(optional_upstream_timeout) {}
 
   // The visible tracks of request.track_ids, each once, in the order first
-  // asked. The request deadline is passed on to every upstream call. A failed
+  // asked. The request deadline is passed on to every required upstream call;
+  // an optional one gets at most the optional upstream timeout of it. A failed
   // TrackMetadata or FindBlockers call (speculative or follow-up) fails the
   // request (unavailable): never a response that might show a hidden track. A
   // failed optional call (GetUsers, CountLikes, GetLikedTracks) leaves its
@@ -137,6 +147,8 @@ class TrackAssembler {
 
   // The upstream calls. Each takes its arguments by value (they live in its own
   // frame) and answers an empty response without a call when it has nothing to ask.
+  // The optional ones (GetUsers and the Likes calls) shorten `options`' deadline
+  // to the optional budget (OptionalBudget).
   twirp::Awaitable<twirp::Result<::foundation::users::v1::GetUsersResponse>> GetUsers(
       std::vector<std::int64_t> user_ids, twirp::CallOptions options);
   twirp::Awaitable<twirp::Result<::foundation::users::v1::FindBlockersResponse>> FindBlockers(
@@ -146,8 +158,12 @@ class TrackAssembler {
   twirp::Awaitable<twirp::Result<::foundation::likes::v1::GetLikedTracksResponse>> GetLikedTracks(
       std::int64_t viewer_id, std::vector<std::int64_t> track_ids, twirp::CallOptions options);
 
+  // `request` with its deadline cut to optional_upstream_timeout_ from now.
+  twirp::CallOptions OptionalBudget(twirp::CallOptions request) const;
+
   Upstreams upstreams_;
   ArtistIndex artist_index_;
+  std::chrono::milliseconds optional_upstream_timeout_;
 };
 
 // request.track_ids as GetTracks asks TrackMetadata for them: each id once, in

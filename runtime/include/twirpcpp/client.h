@@ -29,6 +29,28 @@
 // Otherwise a connection that drops after the request was written fails the call
 // with unavailable, whether or not the server ran the handler: the caller, who
 // knows what the call does, decides whether to try again.
+//
+// Circuit breaker (opt in: ClientOptions::circuit_breaker). One Client talks to
+// one upstream, so its breaker is that upstream's. It counts, among calls that
+// reached the round trip:
+//   failures   unavailable or deadline_exceeded from the transport (refused,
+//              connect timeout, dropped, the call's deadline passed while waiting
+//              for a connection or an answer), and a bare HTTP 502/503/504 (not
+//              a Twirp error: a proxy saying the upstream is not there).
+//   successes  every other answer from the server, Twirp errors included: a
+//              not_found proves the upstream is alive, and so does its own
+//              unavailable, which a tier says about an upstream of its own
+//              (counting that would open the breaker on a healthy service).
+//   neither    the caller's cancellation, a response cut off or too large, and
+//              whatever fails before sending (a refused header, a failed hook,
+//              a deadline already passed): they say nothing about the upstream.
+// After failure_threshold failures in a row it opens: for open_duration every
+// call fails at once with unavailable, meta circuit_breaker=open, with no
+// connection attempt and no wait (hooks.error still runs). Then it is half-open:
+// one call at a time goes through as a probe (the others still fail at once);
+// a success closes it, a failure opens it for another open_duration. A probe
+// still out after a whole open_duration is given up on and another may start.
+// Closed, it costs an atomic load or two per call: no lock, no allocation.
 #pragma once
 
 #include <chrono>
@@ -81,6 +103,14 @@ struct CallOptions {
   }
 };
 
+// See "Circuit breaker" at the top of this file.
+struct CircuitBreakerOptions {
+  // Failures in a row that open the breaker (at least 1).
+  int failure_threshold = 5;
+  // How long it stays open before one probe call is let through.
+  std::chrono::milliseconds open_duration{1'000};
+};
+
 struct ClientOptions {
   Encoding encoding = Encoding::kProtobuf;
   // Normalised as Go does: "twirp", "/twirp/" -> "/twirp"; "" for none.
@@ -103,6 +133,8 @@ struct ClientOptions {
   // Sent with every request (Go's WithHTTPRequestHeaders); Accept, Content-Type,
   // Twirp-Version and Content-Length are refused at creation.
   std::vector<std::pair<std::string, std::string>> headers;
+  // nullopt: no breaker; every call goes to the transport.
+  std::optional<CircuitBreakerOptions> circuit_breaker;
 
   ClientHooks hooks;
   // Wrap the whole call, hooks included; the first is outermost (§5.7, §6.16).

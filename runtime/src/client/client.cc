@@ -13,6 +13,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/system/system_error.hpp>
 
+#include "client/circuit_breaker.h"
 #include "client/connection_pool.h"
 #include "client/error_decoding.h"
 #include "codec/message_codec.h"
@@ -150,6 +151,20 @@ Result<BaseUrl> ParseBaseUrl(std::string_view url) {
   return out;
 }
 
+// §5.14: the server learns what is left of the deadline, rounded down; under
+// 1 ms left the call is as good as expired and fails before it is sent.
+Result<void> AddTimeoutHeader(TransportRequest& request,
+                              const std::optional<Clock::time_point>& deadline) {
+  if (!deadline) return Ok();
+  std::optional<std::string> timeout = internal::TimeoutHeaderValue(*deadline - Clock::now());
+  if (!timeout) return DeadlineExceededError("failed to do request: deadline exceeded");
+  // A value the caller set on purpose stays.
+  if (!request.Header(internal::kTimeoutHeader)) {
+    request.headers.emplace_back(internal::kTimeoutHeader, std::move(*timeout));
+  }
+  return Ok();
+}
+
 struct OwnedLoop {
   net::io_context io{1};
   net::executor_work_guard<net::io_context::executor_type> guard{io.get_executor()};
@@ -173,13 +188,18 @@ struct Client::Impl {
   std::unique_ptr<OwnedLoop> loop;
   net::any_io_executor executor;
   std::shared_ptr<Transport> transport;
-  std::shared_ptr<internal::PooledTransport> pool;  // when transport is ours
-  Interceptor interceptor;                          // the chain of options.interceptors
-  internal::JsonTypes json_types;                   // filled by the first JSON call of each type
+  std::shared_ptr<internal::PooledTransport> pool;    // when transport is ours
+  Interceptor interceptor;                            // the chain of options.interceptors
+  internal::JsonTypes json_types;                     // filled by the first JSON call of each type
+  std::unique_ptr<internal::CircuitBreaker> breaker;  // when options.circuit_breaker
 
   Awaitable<Result<void>> Send(Context& ctx, const google::protobuf::Message& request,
                                google::protobuf::Message& response, CallOptions& call,
                                std::string path, bool idempotent);
+  // The round trip, through the breaker when there is one; a non-200 answer is
+  // the error it means. Fills `response_headers` when the server answered.
+  Awaitable<Result<TransportResponse>> Exchange(
+      TransportRequest request, std::vector<std::pair<std::string, std::string>>* response_headers);
 };
 
 Result<std::shared_ptr<Client>> Client::Create(std::string_view base_url, ClientOptions options) {
@@ -203,7 +223,7 @@ Result<std::shared_ptr<Client>> Client::Create(boost::asio::any_io_executor exec
   auto impl = std::make_unique<Impl>();
   impl->url = std::move(url).value();
   impl->prefix = NormalizePrefix(options.prefix);
-  impl->executor = executor;
+  impl->executor = std::move(executor);
   impl->interceptor = ChainInterceptors(options.interceptors);
   if (options.transport) {
     impl->transport = options.transport;
@@ -216,8 +236,11 @@ Result<std::shared_ptr<Client>> Client::Create(boost::asio::any_io_executor exec
     pool_options.connect_timeout = options.connect_timeout;
     pool_options.max_response_bytes = options.max_response_bytes;
     pool_options.idle_timeout = options.idle_timeout;
-    impl->pool = internal::MakeHttpTransport(executor, std::move(pool_options));
+    impl->pool = internal::MakeHttpTransport(impl->executor, std::move(pool_options));
     impl->transport = impl->pool;
+  }
+  if (options.circuit_breaker) {
+    impl->breaker = std::make_unique<internal::CircuitBreaker>(*options.circuit_breaker);
   }
   impl->options = std::move(options);
   return std::shared_ptr<Client>(new Client(std::move(impl)));
@@ -340,40 +363,14 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
       co_return fail(std::move(prepared).error());
     }
   }
-  if (call.deadline) {
-    // §5.14: the server learns what is left of the deadline, rounded down; under
-    // 1 ms left the call is as good as expired and fails before it is sent.
-    std::optional<std::string> timeout =
-        internal::TimeoutHeaderValue(*call.deadline - Clock::now());
-    if (!timeout) co_return fail(DeadlineExceededError("failed to do request: deadline exceeded"));
-    // A value the caller set on purpose stays.
-    if (!http_request.Header(internal::kTimeoutHeader)) {
-      http_request.headers.emplace_back(internal::kTimeoutHeader, std::move(*timeout));
-    }
+  if (Result<void> timed = AddTimeoutHeader(http_request, call.deadline); !timed.ok()) {
+    co_return fail(std::move(timed).error());
   }
 
-  Result<TransportResponse> round_trip = InternalError("transport did not answer");
-  try {
-    round_trip = co_await transport->RoundTrip(std::move(http_request));
-  } catch (const boost::system::system_error& e) {
-    // The caller's coroutine was cancelled before or while the transport ran.
-    if (e.code() == net::error::operation_aborted) {
-      co_return fail(CanceledError("failed to do request: call canceled").WithCause(e.what()));
-    }
-    co_return fail(InternalError(std::string("failed to do request: ") + e.what()));
-  } catch (const std::exception& e) {
-    co_return fail(InternalError(std::string("failed to do request: ") + e.what()));
-  }
-  if (!round_trip.ok()) co_return fail(std::move(round_trip).error());
-  TransportResponse& http_response = round_trip.value();
-  if (call.response_headers) *call.response_headers = http_response.headers;
-
-  if (http_response.status != 200) {
-    // §6.3-6.12: redirects are not followed; every non-200 is an error.
-    // "" reason: Go quotes net/http's StatusText, not the phrase received.
-    co_return fail(internal::ErrorFromHttpResponse(http_response.status, "", http_response.body,
-                                                   http_response.Header("Location").value_or("")));
-  }
+  Result<TransportResponse> exchanged =
+      co_await Exchange(std::move(http_request), call.response_headers);
+  if (!exchanged.ok()) co_return fail(std::move(exchanged).error());
+  TransportResponse& http_response = exchanged.value();
   // §6.4, §6.15: decoded with the client's codec whatever the Content-Type.
   if (Result<void> decoded =
           internal::Decode(http_response.body, options.encoding, response, &json_types);
@@ -383,6 +380,60 @@ Awaitable<Result<void>> Client::Impl::Send(Context& ctx, const google::protobuf:
   }
   if (options.hooks.response_received) options.hooks.response_received(ctx);
   co_return Ok();
+}
+
+Awaitable<Result<TransportResponse>> Client::Impl::Exchange(
+    TransportRequest request, std::vector<std::pair<std::string, std::string>>* response_headers) {
+  using Outcome = internal::CircuitBreaker::Outcome;
+  internal::CircuitBreaker::Ticket ticket;
+  if (breaker) {
+    ticket = breaker->Admit();
+    if (!ticket.admitted) {
+      co_return UnavailableError("failed to do request: circuit breaker is open")
+          .WithMeta("circuit_breaker", "open");
+    }
+  }
+  auto record = [&](Outcome outcome) {
+    if (breaker) breaker->Record(ticket, outcome);
+  };
+
+  Result<TransportResponse> round_trip = InternalError("transport did not answer");
+  try {
+    round_trip = co_await transport->RoundTrip(std::move(request));
+  } catch (const boost::system::system_error& e) {
+    record(Outcome::kIgnored);
+    // The caller's coroutine was cancelled before or while the transport ran.
+    if (e.code() == net::error::operation_aborted) {
+      co_return CanceledError("failed to do request: call canceled").WithCause(e.what());
+    }
+    co_return InternalError(std::string("failed to do request: ") + e.what());
+  } catch (const std::exception& e) {
+    record(Outcome::kIgnored);
+    co_return InternalError(std::string("failed to do request: ") + e.what());
+  }
+  if (!round_trip.ok()) {
+    const ErrorCode code = round_trip.error().code();
+    record(code == ErrorCode::kUnavailable || code == ErrorCode::kDeadlineExceeded
+               ? Outcome::kFailure
+               : Outcome::kIgnored);
+    co_return round_trip;
+  }
+  if (response_headers) *response_headers = round_trip->headers;
+  if (round_trip->status != 200) {
+    // §6.3-6.12: redirects are not followed; every non-200 is an error.
+    // "" reason: Go quotes net/http's StatusText, not the phrase received.
+    Error error = internal::ErrorFromHttpResponse(round_trip->status, "", round_trip->body,
+                                                  round_trip->Header("Location").value_or(""));
+    // A Twirp error, even unavailable, is the upstream answering (a tier may say
+    // unavailable about its own upstream: counting it would open this breaker on a
+    // healthy service); a proxy's bare 502/503/504 says the upstream is not there.
+    const bool from_proxy = error.code() == ErrorCode::kUnavailable &&
+                            error.meta("http_error_from_intermediary") == "true";
+    record(from_proxy ? Outcome::kFailure : Outcome::kSuccess);
+    co_return error;
+  }
+  record(Outcome::kSuccess);
+  co_return round_trip;
 }
 
 Result<void> Client::CallBlocking(const detail::MethodNames& method,

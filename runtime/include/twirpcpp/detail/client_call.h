@@ -47,6 +47,7 @@ Awaitable<Result<Resp>> CallUnary(std::shared_ptr<Client> client, const MethodNa
 // runs the client's executor (see Client::CallBlocking).
 template <class Req, class Resp>
 Result<Resp> CallUnaryBlocking(Client& client, const MethodNames& method, const Req& request,
+                               // NOLINTNEXTLINE(performance-unnecessary-value-param): moved on
                                CallOptions options) {
   Resp response;
   Result<void> result =
