@@ -30,7 +30,7 @@ std::optional<int> ParseFlags(std::string_view name, int argc, char* argv[],
   try {
     po::store(po::parse_command_line(argc, argv, description), vars);
     // Before notify(), so that --help works without the required flags.
-    if (vars.count("help")) {
+    if (vars.contains("help")) {
       std::cout << description;
       return 0;
     }

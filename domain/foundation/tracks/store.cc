@@ -78,10 +78,10 @@ twirp::Result<void> TracksStore::PutTrack(const TrackRecord& track) {
       .Bind(5, track.artwork_url)
       .Bind(6, track.genre)
       .Bind(7, track.created_at_s)
-      .Bind(8, std::int64_t{track.is_private})
+      .Bind(8, track.is_private ? 1 : 0)
       .Bind(9, track.secret_token)
       .Bind(10, JoinTerritories(track.blocked_territories))
-      .Bind(11, std::int64_t{track.downloadable});
+      .Bind(11, track.downloadable ? 1 : 0);
   return query.Run();
 }
 
