@@ -108,27 +108,33 @@ void EmitClass(pb::io::Printer& p, const pb::FileDescriptor* file, const pb::Des
       "member", member);
 }
 
+// One accessor of the class `paths_class`, on one line if it fits.
+void EmitAccessorDefinition(pb::io::Printer& p, const pb::FileDescriptor* file,
+                            const std::string& paths_class, const std::string& member,
+                            const std::string& accessor, const pb::FieldDescriptor* field) {
+  const pb::Descriptor* type = NodeType(field);
+  const std::string child = member + ".Child(\"" + field->name() + "\")";
+  const std::string result = type == nullptr ? "::twirp::FieldPath" : PathsTypeIn(file, type);
+  const std::string head = "inline " + result + " " + paths_class + "::" + accessor + "() const";
+  const std::string body =
+      "return " + (type == nullptr ? child : result + "(" + child + ".path)") + ";";
+  const std::string one_line = head + " { " + body + " }";
+  if (one_line.size() <= kColumnLimit) {
+    p.PrintRaw(one_line + "\n");
+  } else {
+    p.PrintRaw(head + " {\n  " + body + "\n}\n");
+  }
+}
+
 // The accessors are defined after every class, so that a message may contain
 // itself, directly or through others: each returns its node by value.
 void EmitAccessorDefinitions(pb::io::Printer& p, const pb::FileDescriptor* file,
                              const pb::Descriptor* message) {
-  const std::string name = PathsClassName(message);
+  const std::string paths_class = PathsClassName(message);
   const std::vector<std::string> accessors = PathsAccessorNames(message);
   const std::string member = PathsMemberName(message);
   for (int i = 0; i < message->field_count(); ++i) {
-    const pb::FieldDescriptor* field = message->field(i);
-    const pb::Descriptor* type = NodeType(field);
-    const std::string child = member + ".Child(\"" + field->name() + "\")";
-    const std::string result = type == nullptr ? "::twirp::FieldPath" : PathsTypeIn(file, type);
-    const std::string head = "inline " + result + " " + name + "::" + accessors[i] + "() const";
-    const std::string body =
-        "return " + (type == nullptr ? child : result + "(" + child + ".path)") + ";";
-    const std::string one_line = head + " { " + body + " }";
-    if (one_line.size() <= kColumnLimit) {
-      p.PrintRaw(one_line + "\n");
-    } else {
-      p.PrintRaw(head + " {\n  " + body + "\n}\n");
-    }
+    EmitAccessorDefinition(p, file, paths_class, member, accessors[i], message->field(i));
   }
 }
 

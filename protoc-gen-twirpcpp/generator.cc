@@ -218,6 +218,7 @@ bool Generator::Generate(const pb::FileDescriptor* file, const std::string& para
     return false;
   }
   std::vector<ServiceNames> services;
+  services.reserve(static_cast<std::size_t>(file->service_count()));
   for (int i = 0; i < file->service_count(); ++i) services.push_back(NameService(file->service(i)));
   if (std::string clash = FindNameClash(file, services); !clash.empty()) {
     *error = clash;

@@ -49,7 +49,7 @@ constexpr std::string_view kCppKeywords[] = {
 
 // Appends '_' to `name` until it is not in `taken`.
 std::string Unique(std::string name, const std::set<std::string>& taken) {
-  while (taken.count(name) != 0) name += '_';
+  while (taken.contains(name)) name += '_';
   return name;
 }
 
@@ -118,22 +118,22 @@ std::map<const pb::Descriptor*, std::string> PathsClassNames(const pb::FileDescr
 
 }  // namespace
 
-std::string GoCamelCase(std::string_view s) {
+std::string GoCamelCase(std::string_view name) {
   // A port of twirp's internal/gen/stringutils.CamelCase (itself golang/protobuf's
   // generator.CamelCase), byte for byte: proto identifiers are ASCII.
   std::string t;
-  t.reserve(s.size() + 1);
+  t.reserve(name.size() + 1);
   std::size_t i = 0;
-  if (!s.empty() && s[0] == '_') {
+  if (!name.empty() && name[0] == '_') {
     // Needs a capital letter; the '_' is dropped.
     t += 'X';
     ++i;
   }
   // Invariant: a lower-case letter met here starts a word and is upper-cased.
   // Words are marked by '_' or an upper-case letter; digits are words of their own.
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '_' && i + 1 < s.size() && IsAsciiLower(s[i + 1])) continue;
+  for (; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == '_' && i + 1 < name.size() && IsAsciiLower(name[i + 1])) continue;
     if (IsAsciiDigit(c)) {
       t += c;
       continue;
@@ -141,7 +141,7 @@ std::string GoCamelCase(std::string_view s) {
     if (IsAsciiLower(c)) c = static_cast<char>(c - 'a' + 'A');
     t += c;
     // The rest of the word keeps its lower-case letters.
-    while (i + 1 < s.size() && IsAsciiLower(s[i + 1])) t += s[++i];
+    while (i + 1 < name.size() && IsAsciiLower(name[i + 1])) t += name[++i];
   }
   return t;
 }
@@ -265,15 +265,16 @@ std::string FindNameClash(const pb::FileDescriptor* file,
   // The generated classes live in the package's namespace, beside protoc's.
   const pb::DescriptorPool* pool = file->pool();
   const std::string prefix = file->package().empty() ? "" : file->package() + ".";
-  for (const auto& [name, what] : file_scope) {
-    const std::string full = prefix + name;
-    if (pool->FindMessageTypeByName(full) != nullptr || pool->FindEnumTypeByName(full) != nullptr ||
-        pool->FindEnumValueByName(full) != nullptr) {
-      return "the generated name " + name + " of " + what + " collides with " + full +
-             " of the same package";
-    }
-  }
-  return "";
+  auto taken_by_protoc = [&](const auto& entry) {
+    const std::string full = prefix + entry.first;
+    return pool->FindMessageTypeByName(full) != nullptr ||
+           pool->FindEnumTypeByName(full) != nullptr || pool->FindEnumValueByName(full) != nullptr;
+  };
+  const auto taken = std::find_if(file_scope.begin(), file_scope.end(), taken_by_protoc);
+  if (taken == file_scope.end()) return "";
+  const auto& [name, what] = *taken;
+  return "the generated name " + name + " of " + what + " collides with " + prefix + name +
+         " of the same package";
 }
 
 std::string PathsClassName(const pb::Descriptor* message) {
@@ -291,6 +292,7 @@ std::vector<std::string> PathsAccessorNames(const pb::Descriptor* message) {
   // Never the class's name (which has an upper-case 'P') nor its member's (which
   // gives way), so users always find protoc's names.
   std::vector<std::string> names;
+  names.reserve(static_cast<std::size_t>(message->field_count()));
   for (int i = 0; i < message->field_count(); ++i) {
     names.push_back(pb::compiler::cpp::FieldName(message->field(i)));
   }
@@ -301,7 +303,7 @@ std::string PathsMemberName(const pb::Descriptor* message) {
   const std::vector<std::string> accessors = PathsAccessorNames(message);
   const std::set<std::string> taken(accessors.begin(), accessors.end());
   std::string member = "path_";
-  while (taken.count(member) != 0) member = "own_" + member;
+  while (taken.contains(member)) member.insert(0, "own_");
   return member;
 }
 

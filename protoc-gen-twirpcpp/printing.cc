@@ -86,7 +86,7 @@ std::string WrapCall(int indent, std::string_view head, const std::vector<std::s
 
 std::string TemplateCallHead(int indent, std::string_view name,
                              const std::vector<std::string>& args) {
-  const std::size_t column = static_cast<std::size_t>(indent);
+  const auto column = static_cast<std::size_t>(indent);
   std::string head = std::string(name) + "<" + Join(args, ", ") + ">(";
   if (column + head.size() <= kColumnLimit) return head;
   const std::string align(column + name.size() + 1, ' ');
@@ -94,7 +94,7 @@ std::string TemplateCallHead(int indent, std::string_view name,
 }
 
 std::string WrapAssignment(int indent, std::string_view lhs, std::string_view rhs) {
-  const std::size_t column = static_cast<std::size_t>(indent);
+  const auto column = static_cast<std::size_t>(indent);
   std::string assignment = std::string(lhs) + " =";
   if (column + assignment.size() + 1 + rhs.size() + 1 <= kColumnLimit) {
     return assignment + " " + std::string(rhs) + ";";

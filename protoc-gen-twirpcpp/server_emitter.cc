@@ -31,7 +31,7 @@ std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 std::vector<std::string> HandlerParameters(const MethodNames& m) {
   std::vector<std::string> parameters = {"::twirp::Context& ctx",
                                          "const " + m.request_type + "& request"};
-  if (!m.mask_field.empty()) parameters.push_back("const ::twirp::FieldMask& mask");
+  if (!m.mask_field.empty()) parameters.emplace_back("const ::twirp::FieldMask& mask");
   return parameters;
 }
 
@@ -155,7 +155,7 @@ void EmitUnimplementedDefaults(pb::io::Printer& p, const ServiceNames& service) 
   for (const MethodNames& m : service.methods) {
     std::vector<std::string> parameters = {"::twirp::Context& /*ctx*/",
                                            "const " + m.request_type + "& /*request*/"};
-    if (!m.mask_field.empty()) parameters.push_back("const ::twirp::FieldMask& /*mask*/");
+    if (!m.mask_field.empty()) parameters.emplace_back("const ::twirp::FieldMask& /*mask*/");
     p.PrintRaw(WrapCall(0,
                         "::twirp::Awaitable<::twirp::Result<" + m.response_type + ">> " +
                             service.interface_class + "::" + m.cpp_name,

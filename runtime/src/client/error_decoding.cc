@@ -67,6 +67,18 @@ bool ReadMeta(JsonCursor& cursor, ErrorBody& body) {
   return cursor.Consume('}');
 }
 
+// The value of the member `key` of the body, into its field of `body`.
+bool ReadMember(JsonCursor& cursor, std::string_view key, ErrorBody& body) {
+  const std::string folded = FoldKey(key);
+  if (folded == "META") return ReadMeta(cursor, body);
+  std::string* field = folded == "CODE" ? &body.code : folded == "MSG" ? &body.msg : nullptr;
+  if (field == nullptr) return false;  // DisallowUnknownFields
+  std::optional<std::string> value;
+  if (!ReadStringOrNull(cursor, value)) return false;
+  if (value) *field = std::move(*value);
+  return true;
+}
+
 // Decodes the first JSON value of `text` the way the Go client does; nullopt
 // where Go's Decode returns an error. Any syntax or type error is fatal to the
 // whole decode in Go too, so stopping at the first problem gives the same answer.
@@ -82,16 +94,7 @@ std::optional<ErrorBody> DecodeErrorBody(std::string_view text) {
   do {
     std::optional<std::string> key = cursor.Peek() == '"' ? cursor.ReadString() : std::nullopt;
     if (!key || !cursor.Consume(':')) return std::nullopt;
-    const std::string folded = FoldKey(*key);
-    if (folded == "META") {
-      if (!ReadMeta(cursor, body)) return std::nullopt;
-      continue;
-    }
-    std::string* field = folded == "CODE" ? &body.code : folded == "MSG" ? &body.msg : nullptr;
-    if (field == nullptr) return std::nullopt;  // DisallowUnknownFields
-    std::optional<std::string> value;
-    if (!ReadStringOrNull(cursor, value)) return std::nullopt;
-    if (value) *field = std::move(*value);
+    if (!ReadMember(cursor, *key, body)) return std::nullopt;
   } while (cursor.Consume(','));
   if (!cursor.Consume('}')) return std::nullopt;
   return body;

@@ -58,7 +58,8 @@ DecodedRune DecodeRune(std::string_view s) {
     return {static_cast<char32_t>(((b0 & 0x1F) << 6) | (b1 & 0x3F)), 2};
   }
   // The second byte's allowed range excludes overlong forms and surrogates.
-  unsigned char lo = 0x80, hi = 0xBF;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
   if (b0 == 0xE0) lo = 0xA0;
   if (b0 == 0xED) hi = 0x9F;
   if (b0 == 0xF0) lo = 0x90;
@@ -69,7 +70,8 @@ DecodedRune DecodeRune(std::string_view s) {
     return {static_cast<char32_t>(((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)), 3};
   }
   if (b0 >= 0xF0 && b0 <= 0xF4) {
-    const unsigned char b2 = at(2), b3 = at(3);
+    const unsigned char b2 = at(2);
+    const unsigned char b3 = at(3);
     if (b1 < lo || b1 > hi || !IsContinuation(b2) || !IsContinuation(b3)) return invalid;
     return {static_cast<char32_t>(((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((b2 & 0x3F) << 6) |
                                   (b3 & 0x3F)),
@@ -263,55 +265,64 @@ std::optional<std::string> JsonCursor::ReadString() {
     }
     if (b < 0x20) return std::nullopt;
     if (b >= 0x80) {
-      const DecodedRune d = DecodeRune(text_.substr(pos_));
-      if (d.rune == kReplacementChar && d.size == 1) AppendRune(out, kReplacementChar);
-      else
-        out.append(text_.substr(pos_, d.size));
-      pos_ += d.size;
-      continue;
-    }
-    if (b != '\\') {
+      ReadRune(out);
+    } else if (b != '\\') {
       out.push_back(static_cast<char>(b));
       ++pos_;
-      continue;
-    }
-    if (++pos_ >= text_.size()) return std::nullopt;
-    const char e = text_[pos_++];
-    switch (e) {
-      case '"':
-      case '\\':
-      case '/': out.push_back(e); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'u': {
-        const int unit = ParseHex4(text_.substr(pos_));
-        if (unit < 0) return std::nullopt;
-        pos_ += 4;
-        char32_t r = static_cast<char32_t>(unit);
-        if (r >= 0xD800 && r <= 0xDFFF) {
-          // encoding/json: a valid pair is combined, anything else is U+FFFD and
-          // the following escape is read on its own.
-          const std::string_view rest = text_.substr(pos_);
-          const int low = rest.size() >= 6 && rest[0] == '\\' && rest[1] == 'u'
-                              ? ParseHex4(rest.substr(2))
-                              : -1;
-          if (r < 0xDC00 && low >= 0xDC00 && low <= 0xDFFF) {
-            r = 0x10000 + ((r - 0xD800) << 10) + (static_cast<char32_t>(low) - 0xDC00);
-            pos_ += 6;
-          } else {
-            r = kReplacementChar;
-          }
-        }
-        AppendRune(out, r);
-        break;
-      }
-      default: return std::nullopt;
+    } else if (!ReadEscape(out)) {
+      return std::nullopt;
     }
   }
   return std::nullopt;
+}
+
+void JsonCursor::ReadRune(std::string& out) {
+  const DecodedRune d = DecodeRune(text_.substr(pos_));
+  if (d.rune == kReplacementChar && d.size == 1) {
+    AppendRune(out, kReplacementChar);
+  } else {
+    out.append(text_.substr(pos_, d.size));
+  }
+  pos_ += d.size;
+}
+
+bool JsonCursor::ReadEscape(std::string& out) {
+  if (++pos_ >= text_.size()) return false;
+  const char e = text_[pos_++];
+  switch (e) {
+    case '"':
+    case '\\':
+    case '/': out.push_back(e); return true;
+    case 'b': out.push_back('\b'); return true;
+    case 'f': out.push_back('\f'); return true;
+    case 'n': out.push_back('\n'); return true;
+    case 'r': out.push_back('\r'); return true;
+    case 't': out.push_back('\t'); return true;
+    case 'u': return ReadUnicodeEscape(out);
+    default: return false;
+  }
+}
+
+bool JsonCursor::ReadUnicodeEscape(std::string& out) {
+  const int unit = ParseHex4(text_.substr(pos_));
+  if (unit < 0) return false;
+  pos_ += 4;
+  auto r = static_cast<char32_t>(unit);
+  if (r >= 0xD800 && r <= 0xDFFF) {
+    // encoding/json: a valid pair is combined, anything else is U+FFFD and
+    // the following escape is read on its own.
+    const std::string_view rest = text_.substr(pos_);
+    const int low =
+        rest.size() >= 6 && rest[0] == '\\' && rest[1] == 'u' ? ParseHex4(rest.substr(2)) : -1;
+    if (r < 0xDC00 && low >= 0xDC00 && low <= 0xDFFF) {
+      r = 0x10000 + ((r - 0xD800) << 10) + (static_cast<char32_t>(low) - 0xDC00);
+      pos_ += 6;
+    } else {
+      r = kReplacementChar;
+    }
+  }
+  AppendRune(out, r);
+  return true;
 }
 
 bool JsonCursor::SkipValue(int depth) {

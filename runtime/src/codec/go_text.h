@@ -64,6 +64,14 @@ class JsonCursor {
   static constexpr int kMaxDepth = 1000;
 
  private:
+  // The parts of ReadString, each consuming what it reads: one UTF-8 sequence
+  // (invalid bytes become U+FFFD); an escape from its backslash; the four hex
+  // digits after "\u", with the low half of a surrogate pair. False on a syntax
+  // error.
+  void ReadRune(std::string& out);
+  bool ReadEscape(std::string& out);
+  bool ReadUnicodeEscape(std::string& out);
+
   std::string_view text_;
   std::size_t pos_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -176,67 +177,96 @@ OrderedJson FixValue(const pb::Message& message, OrderedJson& in, const JsonWrit
   return FixMessage(message, in, options);
 }
 
+// Each Fix*Field returns what protojson writes for `field` of `message`, given
+// what json_util wrote for it (`printed`, null where it wrote nothing, reused
+// where it can be); nullopt leaves the field out.
+
+// Entries in protojson's key order, values corrected like messages elsewhere.
+std::optional<OrderedJson> FixMapField(const pb::Message& message, const pb::FieldDescriptor* field,
+                                       OrderedJson* printed, const JsonWriteOptions& options) {
+  if (printed == nullptr) {
+    if (options.emit_unpopulated) return OrderedJson::object();
+    return std::nullopt;
+  }
+  const pb::Reflection* reflection = message.GetReflection();
+  const pb::FieldDescriptor* key_field = field->message_type()->map_key();
+  const pb::FieldDescriptor* value_field = field->message_type()->map_value();
+  std::vector<std::pair<std::string, const pb::Message*>> entries;
+  for (int j = 0, n = reflection->FieldSize(message, field); j < n; ++j) {
+    const pb::Message& entry = reflection->GetRepeatedMessage(message, field, j);
+    entries.emplace_back(MapKeyString(entry, key_field), &entry);
+  }
+  std::sort(entries.begin(), entries.end(), MapKeyLess{key_field->cpp_type()});
+  OrderedJson map = OrderedJson::object();
+  for (const auto& [map_key, entry] : entries) {
+    const auto value = printed->find(map_key);
+    if (value == printed->end()) continue;
+    if (IsPlainMessage(value_field)) {
+      map[map_key] =
+          FixValue(entry->GetReflection()->GetMessage(*entry, value_field), *value, options);
+    } else {
+      map[map_key] = std::move(*value);
+    }
+  }
+  return map;
+}
+
+// [] when unpopulated; message elements corrected one by one.
+std::optional<OrderedJson> FixRepeatedField(const pb::Message& message,
+                                            const pb::FieldDescriptor* field, OrderedJson* printed,
+                                            const JsonWriteOptions& options) {
+  if (printed == nullptr) {
+    if (options.emit_unpopulated) return OrderedJson::array();
+    return std::nullopt;
+  }
+  const pb::Reflection* reflection = message.GetReflection();
+  if (IsPlainMessage(field) && printed->is_array() &&
+      printed->size() == static_cast<std::size_t>(reflection->FieldSize(message, field))) {
+    for (std::size_t j = 0; j < printed->size(); ++j) {
+      (*printed)[j] = FixValue(reflection->GetRepeatedMessage(message, field, static_cast<int>(j)),
+                               (*printed)[j], options);
+    }
+  }
+  return std::move(*printed);
+}
+
+// null for an unset field with presence; a set message corrected.
+std::optional<OrderedJson> FixSingularField(const pb::Message& message,
+                                            const pb::FieldDescriptor* field, OrderedJson* printed,
+                                            const JsonWriteOptions& options) {
+  const pb::Reflection* reflection = message.GetReflection();
+  const bool set = reflection->HasField(message, field);
+  // An unset oneof member or proto3 optional is never written (§3.3).
+  if (!set && field->containing_oneof() != nullptr) return std::nullopt;
+  if (!set && (IsMessage(field) || field->has_presence())) {
+    if (options.emit_unpopulated) return OrderedJson(nullptr);  // §3.2
+    return std::nullopt;
+  }
+  if (printed == nullptr) return std::nullopt;
+  if (IsPlainMessage(field)) {
+    return FixValue(reflection->GetMessage(message, field), *printed, options);
+  }
+  return std::move(*printed);
+}
+
 OrderedJson FixMessage(const pb::Message& message, OrderedJson& in,
                        const JsonWriteOptions& options) {
   const pb::Descriptor* type = message.GetDescriptor();
-  const pb::Reflection* reflection = message.GetReflection();
   OrderedJson out = OrderedJson::object();
   for (int i = 0; i < type->field_count(); ++i) {
     const pb::FieldDescriptor* field = type->field(i);
     const std::string& key = options.use_proto_names ? field->name() : field->json_name();
     const auto found = in.find(key);
-    const bool printed = found != in.end();
+    OrderedJson* printed = found == in.end() ? nullptr : &*found;
+    std::optional<OrderedJson> fixed;
     if (field->is_map()) {
-      if (!printed) {
-        if (options.emit_unpopulated) out[key] = OrderedJson::object();
-        continue;
-      }
-      const pb::FieldDescriptor* key_field = field->message_type()->map_key();
-      const pb::FieldDescriptor* value_field = field->message_type()->map_value();
-      std::vector<std::pair<std::string, const pb::Message*>> entries;
-      for (int j = 0, n = reflection->FieldSize(message, field); j < n; ++j) {
-        const pb::Message& entry = reflection->GetRepeatedMessage(message, field, j);
-        entries.emplace_back(MapKeyString(entry, key_field), &entry);
-      }
-      std::sort(entries.begin(), entries.end(), MapKeyLess{key_field->cpp_type()});
-      OrderedJson map = OrderedJson::object();
-      for (const auto& [map_key, entry] : entries) {
-        const auto value = found->find(map_key);
-        if (value == found->end()) continue;
-        if (IsPlainMessage(value_field)) {
-          map[map_key] =
-              FixValue(entry->GetReflection()->GetMessage(*entry, value_field), *value, options);
-        } else {
-          map[map_key] = std::move(*value);
-        }
-      }
-      out[key] = std::move(map);
+      fixed = FixMapField(message, field, printed, options);
     } else if (field->is_repeated()) {
-      if (!printed) {
-        if (options.emit_unpopulated) out[key] = OrderedJson::array();
-        continue;
-      }
-      if (IsPlainMessage(field) && found->is_array() &&
-          found->size() == static_cast<std::size_t>(reflection->FieldSize(message, field))) {
-        for (std::size_t j = 0; j < found->size(); ++j) {
-          (*found)[j] =
-              FixValue(reflection->GetRepeatedMessage(message, field, static_cast<int>(j)),
-                       (*found)[j], options);
-        }
-      }
-      out[key] = std::move(*found);
-    } else if (!reflection->HasField(message, field) && field->containing_oneof() != nullptr) {
-      continue;  // unset oneof member or proto3 optional: never written (§3.3)
-    } else if (!reflection->HasField(message, field) &&
-               (IsMessage(field) || field->has_presence())) {
-      if (options.emit_unpopulated) out[key] = nullptr;  // §3.2
-    } else if (printed) {
-      if (IsPlainMessage(field)) {
-        out[key] = FixValue(reflection->GetMessage(message, field), *found, options);
-      } else {
-        out[key] = std::move(*found);
-      }
+      fixed = FixRepeatedField(message, field, printed, options);
+    } else {
+      fixed = FixSingularField(message, field, printed, options);
     }
+    if (fixed) out[key] = std::move(*fixed);
   }
   return out;
 }

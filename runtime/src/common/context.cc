@@ -18,7 +18,7 @@ Result<void> CheckResponseHeader(std::string_view name, std::string_view value) 
   }
   if (name.empty()) return Error(ErrorCode::kInvalidArgument, "header key can not be empty");
   auto bad = [](std::string_view s) {
-    return s.find_first_of(std::string_view("\r\n\0", 3)) != s.npos;
+    return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
   };
   if (bad(name) || bad(value)) {
     return Error(ErrorCode::kInvalidArgument, "header key and value can not contain CR, LF or NUL");

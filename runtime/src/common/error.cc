@@ -120,7 +120,8 @@ Error CanceledError(std::string msg) { return Error(ErrorCode::kCanceled, std::m
 Error UnknownError(std::string msg) { return Error(ErrorCode::kUnknown, std::move(msg)); }
 
 Error InvalidArgumentError(std::string argument, std::string validation_msg) {
-  std::string msg = argument + " " + validation_msg;
+  std::string msg = std::move(validation_msg);
+  msg.insert(0, argument + " ");
   return Error(ErrorCode::kInvalidArgument, std::move(msg))
       .WithMeta("argument", std::move(argument));
 }

@@ -98,9 +98,11 @@ std::string MetricsRegistry::Render() const {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i <= bounds_.size(); ++i) {
       cumulative += m->buckets[i].load(std::memory_order_relaxed);
-      const std::string le = i < bounds_.size() ? FormatDouble(bounds_[i]) : "+Inf";
-      out += "twirp_server_request_duration_seconds_bucket{" + labels + ",le=\"" + le + "\"} " +
-             std::to_string(cumulative) + "\n";
+      out += "twirp_server_request_duration_seconds_bucket{";
+      out += labels;
+      out += ",le=\"";
+      out += i < bounds_.size() ? FormatDouble(bounds_[i]) : "+Inf";
+      out += "\"} " + std::to_string(cumulative) + "\n";
     }
     const double sum =
         static_cast<double>(m->duration_sum_ns.load(std::memory_order_relaxed)) / 1e9;
