@@ -38,6 +38,11 @@ struct ServerCounts {
 
 ServerOptions HammeredOptions(ServerCounts& counts) {
   ServerOptions options = TestOptions();
+  // TestOptions' 2 s limits are for the timeout tests: under TSan on a loaded
+  // machine a pooled connection may sit idle that long, and the server's close
+  // would race a call written to it.
+  options.header_timeout = options.idle_timeout = std::chrono::seconds(60);
+  options.body_timeout = options.write_timeout = std::chrono::seconds(60);
   options.io_threads = 4;
   options.worker_threads = 4;
   options.hooks.request_received = [&counts](Context&) -> Result<void> {
@@ -55,9 +60,10 @@ ServerOptions HammeredOptions(ServerCounts& counts) {
     if (ctx.status_code() == "200") ++counts.sent_ok;
   };
   options.hooks.error = [&counts](Context&, const Error&) { ++counts.errors; };
-  options.interceptors.push_back([&counts](Context& ctx, const google::protobuf::Message& request,
-                                           google::protobuf::Message& response,
-                                           const Method& next) -> Awaitable<Result<void>> {
+  options.interceptors.emplace_back([&counts](Context& ctx,
+                                              const google::protobuf::Message& request,
+                                              google::protobuf::Message& response,
+                                              const Method& next) -> Awaitable<Result<void>> {
     ++counts.intercepted;
     co_return co_await next(ctx, request, response);
   });
@@ -83,9 +89,10 @@ ClientOptions HammeringOptions(ClientCounts& counts, Encoding encoding) {
   };
   options.hooks.response_received = [&counts](Context&) { ++counts.received; };
   options.hooks.error = [&counts](Context&, const Error&) { ++counts.errors; };
-  options.interceptors.push_back([&counts](Context& ctx, const google::protobuf::Message& request,
-                                           google::protobuf::Message& response,
-                                           const Method& next) -> Awaitable<Result<void>> {
+  options.interceptors.emplace_back([&counts](Context& ctx,
+                                              const google::protobuf::Message& request,
+                                              google::protobuf::Message& response,
+                                              const Method& next) -> Awaitable<Result<void>> {
     ++counts.intercepted;
     co_return co_await next(ctx, request, response);
   });
@@ -102,6 +109,7 @@ struct Outcomes {
 
 // A caller thread: calls in a loop, alternating the coroutine method and the
 // blocking one, until `stop` or until a call fails (the server has gone).
+// No Catch macro here: Catch is not thread-safe (TSan says so).
 // Coroutine callers run their calls on an io_context of their own; the others
 // block on the client's executor.
 void Caller(const std::shared_ptr<Client>& client, bool blocking, int id, int max_calls,
@@ -125,7 +133,6 @@ void Caller(const std::shared_ptr<Client>& client, bool blocking, int id, int ma
       ++outcomes.unavailable;
     } else {
       ++outcomes.other;
-      UNSCOPED_INFO("call failed: " << result.error().msg());
     }
     return;
   }
@@ -147,11 +154,12 @@ TEST_CASE("Four I/O threads serve pooled clients called from eight threads with 
   REQUIRE(json_created.ok());
   auto json_client = *json_created;
 
-  constexpr int kCallsPerThread = 40;
+  constexpr int kCallsPerThread = 25;
   const std::atomic<bool> stop{false};
   Outcomes outcomes;
   {
     std::vector<std::jthread> callers;
+    callers.reserve(8);
     for (int id = 0; id < 8; ++id) {
       callers.emplace_back([&, id] {
         Caller(id % 2 == 0 ? proto_client : json_client, /*blocking=*/id % 4 >= 2, id,
@@ -188,6 +196,7 @@ TEST_CASE("§5.19 graceful Shutdown on four I/O threads answers the calls in fli
   std::atomic<bool> stop{false};
   Outcomes outcomes;
   std::vector<std::jthread> callers;
+  callers.reserve(8);
   for (int id = 0; id < 8; ++id) {
     callers.emplace_back([&, id] {
       Caller(client, /*blocking=*/id % 2 == 1, id, /*max_calls=*/100000, stop, outcomes);
@@ -196,7 +205,7 @@ TEST_CASE("§5.19 graceful Shutdown on four I/O threads answers the calls in fli
   // Shut down once calls are flowing on every connection: some are then in
   // a handler, some on the wire, some waiting for a pooled connection.
   const auto start = std::chrono::steady_clock::now();
-  while (outcomes.ok < 64 && std::chrono::steady_clock::now() - start < 60s) {
+  while (outcomes.ok < 32 && std::chrono::steady_clock::now() - start < 60s) {
     std::this_thread::sleep_for(1ms);
   }
   const int in_flight = server_counts.received - server_counts.sent;
@@ -206,7 +215,7 @@ TEST_CASE("§5.19 graceful Shutdown on four I/O threads answers the calls in fli
 
   WARN("in flight at Shutdown: " << in_flight << ", answered " << outcomes.ok << ", refused "
                                  << outcomes.unavailable);
-  CHECK(outcomes.ok >= 64);
+  CHECK(outcomes.ok >= 32);
   CHECK(outcomes.wrong_answer == 0);
   CHECK(outcomes.other == 0);
   // Every request that reached the server was answered, and every answer it
