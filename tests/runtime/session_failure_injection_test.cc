@@ -317,6 +317,13 @@ TEST_CASE("session failure injection: two requests on one keep-alive connection"
   CHECK(result.saw_failed_response_write);
 }
 
+TEST_CASE("session failure injection: two pipelined requests read at once") {
+  // Both requests arrive in the first read: after a failed write the second,
+  // already buffered, must not be served.
+  const LoopResult result = RunUntilSuccess({ProtobufExchange("one"), ProtobufExchange("two")}, {});
+  CHECK(result.saw_failed_response_write);
+}
+
 TEST_CASE("session failure injection: a blocking handler on the worker pool") {
   const LoopResult result = RunUntilSuccess(
       {ProtobufExchange("hat", kMakeHatPath), ProtobufExchange("hat2", kMakeHatPath)},
