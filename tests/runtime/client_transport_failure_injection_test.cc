@@ -6,10 +6,12 @@
 // (§6.13): unavailable while no byte of the response has arrived, internal for a
 // response cut off; the one that succeeds returns the response.
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,6 +19,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/_experimental/test/fail_count.hpp>
 #include <boost/beast/_experimental/test/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <catch2/catch.hpp>
