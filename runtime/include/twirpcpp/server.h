@@ -23,7 +23,9 @@ namespace twirp {
 class Server;
 
 namespace detail {
-struct ServiceRoutes;
+struct ServiceRoutes;  // twirpcpp/detail/unary_route.h
+// Registers a service's routes on `server`, before it starts: generated code
+// calls it. Fails (std::logic_error) for a service registered twice.
 void AddService(Server& server, ServiceRoutes routes);
 }  // namespace detail
 

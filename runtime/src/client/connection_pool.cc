@@ -109,7 +109,7 @@ std::string SerializeHead(const TransportRequest& request, std::string_view host
 class HttpTransport final : public PooledTransport,
                             public std::enable_shared_from_this<HttpTransport> {
  public:
-  HttpTransport(net::any_io_executor executor, HttpTransportOptions options)
+  HttpTransport(const net::any_io_executor& executor, HttpTransportOptions options)
       : strand_(net::make_strand(executor)), options_(std::move(options)), sweeper_(strand_) {
     options_.max_connections = std::max<std::size_t>(options_.max_connections, 1);
   }
@@ -378,9 +378,9 @@ template Awaitable<Attempt> ExchangeOnce(TcpConnection& conn,
                                          const std::array<net::const_buffer, 2>& message,
                                          std::size_t max_response_bytes);
 
-std::shared_ptr<PooledTransport> MakeHttpTransport(boost::asio::any_io_executor executor,
+std::shared_ptr<PooledTransport> MakeHttpTransport(const boost::asio::any_io_executor& executor,
                                                    HttpTransportOptions options) {
-  return std::make_shared<HttpTransport>(std::move(executor), std::move(options));
+  return std::make_shared<HttpTransport>(executor, std::move(options));
 }
 
 }  // namespace twirp::internal

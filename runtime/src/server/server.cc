@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
@@ -206,8 +207,15 @@ void Server::Impl::Join() {
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 Server::~Server() {
-  Shutdown(std::chrono::milliseconds(0));
-  Wait();
+  // Shutdown can only fail as its allocation or a thread join does: nothing a
+  // destructor could recover from or report, so the process ends, as it would
+  // for any exception leaving a destructor, but visibly so.
+  try {
+    Shutdown(std::chrono::milliseconds(0));
+    Wait();
+  } catch (...) {
+    std::terminate();
+  }
 }
 
 void detail::AddService(Server& server, ServiceRoutes routes) {

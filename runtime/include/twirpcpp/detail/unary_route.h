@@ -26,10 +26,7 @@
 #include "twirpcpp/error.h"
 #include "twirpcpp/field_mask.h"
 #include "twirpcpp/result.h"
-
-namespace twirp {
-class Server;
-}
+#include "twirpcpp/server.h"  // detail::AddService
 
 namespace twirp::detail {
 
@@ -162,9 +159,5 @@ MethodRoute UnaryRoute(const MethodNames& names, std::shared_ptr<Service> servic
 // The answer of a handler the service does not override, when the plugin
 // generates defaults (unimplemented_defaults): unimplemented, naming the method.
 Error UnimplementedMethod(const MethodNames& method);
-
-// Registers a service's routes on `server`, before it starts. Fails
-// (std::logic_error) for a service registered twice.
-void AddService(Server& server, ServiceRoutes routes);
 
 }  // namespace twirp::detail
