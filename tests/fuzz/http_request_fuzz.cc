@@ -1,5 +1,5 @@
 // Raw bytes of one HTTP request, parsed as a connection's Session parses them
-// (runtime/src/server/session.cc: Beast's request_parser with the server's
+// (runtime/src/server/session_impl.h: Beast's request_parser with the server's
 // header and body limits, eager on the buffered bytes), then answered through
 // ServeRequest, the path a connection and the in-process transport share.
 // Must hold: a request the parser accepts always gets exactly one response with

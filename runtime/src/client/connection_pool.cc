@@ -19,14 +19,11 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 
+#include "client/connection.h"
 #include "common/ascii.h"
 
 namespace twirp::internal {
@@ -39,15 +36,9 @@ using tcp = net::ip::tcp;
 using Strand = net::strand<net::any_io_executor>;
 
 constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
-// Response header block limit; the body limit is max_response_bytes.
-constexpr std::size_t kMaxHeaderBytes = 1024 * 1024;
 
-struct Connection {
-  explicit Connection(const Strand& strand) : stream(strand) {}
-  beast::tcp_stream stream;
-  beast::flat_buffer buffer;
-  Clock::time_point idle_since;
-};
+using Connection = TcpConnection;
+using Ops = StreamOps<beast::tcp_stream>;
 
 // A caller queued for a connection slot. The releaser hands over either an idle
 // connection or, when it closed its own, the right to open one (conn null).
@@ -59,9 +50,8 @@ struct Waiter {
 };
 
 void Close(Connection& conn) {
-  beast::error_code ignored;
-  conn.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  conn.stream.socket().close(ignored);
+  Ops::ShutdownBoth(conn.stream);
+  Ops::Close(conn.stream);
 }
 
 // A connection back in the pool for less than this is taken without the
@@ -116,18 +106,10 @@ std::string SerializeHead(const TransportRequest& request, std::string_view host
   return head;
 }
 
-// What went wrong on one attempt, before it is decided whether to retry.
-struct Failure {
-  beast::error_code ec;
-  const char* phase;      // "write request", "read response"
-  bool response_started;  // any byte of the response arrived
-  bool request_unsent;    // the write failed before the whole request was out
-};
-
 class HttpTransport final : public PooledTransport,
                             public std::enable_shared_from_this<HttpTransport> {
  public:
-  HttpTransport(net::any_io_executor executor, HttpTransportOptions options)
+  HttpTransport(const net::any_io_executor& executor, HttpTransportOptions options)
       : strand_(net::make_strand(executor)), options_(std::move(options)), sweeper_(strand_) {
     options_.max_connections = std::max<std::size_t>(options_.max_connections, 1);
   }
@@ -154,11 +136,6 @@ class HttpTransport final : public PooledTransport,
     auto self = shared_from_this();  // the pool outlives its calls
     co_await net::this_coro::throw_if_cancelled(false);
     const std::optional<Clock::time_point> deadline = request.deadline;
-    auto expired = [&] { return deadline && Clock::now() >= *deadline; };
-    // Read in place rather than through a helper coroutine: one frame fewer per call.
-    auto canceled = [](const net::cancellation_state& state) {
-      return state.cancelled() != net::cancellation_type::none;
-    };
 
     // The client checked its own headers, but a request_prepared hook or a
     // caller of the transport may have added some since: none may write a
@@ -171,8 +148,8 @@ class HttpTransport final : public PooledTransport,
     const std::string head = SerializeHead(request, options_.host_header);
     const std::array<net::const_buffer, 2> message = {net::buffer(head), net::buffer(request.body)};
 
-    if (canceled(co_await net::this_coro::cancellation_state)) co_return CanceledCallError();
-    if (expired()) co_return DeadlineError();
+    if (Canceled(co_await net::this_coro::cancellation_state)) co_return CanceledCallError();
+    if (Expired(deadline)) co_return DeadlineError();
 
     // An idle connection is taken without another coroutine frame: the common
     // case once the pool is warm.
@@ -184,7 +161,7 @@ class HttpTransport final : public PooledTransport,
     }
     bool reused = conn != nullptr;
 
-    for (int attempt = 0;; ++attempt) {
+    for (;;) {
       if (!conn) {
         Result<std::unique_ptr<Connection>> connected = co_await Connect(deadline);
         if (!connected.ok()) {
@@ -193,83 +170,45 @@ class HttpTransport final : public PooledTransport,
         }
         conn = std::move(connected).value();
       }
-
       // Every read and write is bounded by the call's deadline.
       if (deadline) {
-        conn->stream.expires_at(*deadline);
+        Ops::ExpiresAt(conn->stream, *deadline);
       } else {
-        conn->stream.expires_never();
+        Ops::ExpiresNever(conn->stream);
       }
-      std::optional<Failure> failure;
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(options_.max_response_bytes);
-      parser.header_limit(
-          static_cast<std::uint32_t>(std::min(options_.max_response_bytes, kMaxHeaderBytes)));
-
-      auto [write_ec, written] = co_await net::async_write(conn->stream, message, kNoThrow);
-      if (write_ec) {
-        failure =
-            Failure{write_ec, "write request", false, written < head.size() + request.body.size()};
-      } else {
-        auto [read_ec, read] =
-            co_await http::async_read(conn->stream, conn->buffer, parser, kNoThrow);
-        if (read_ec) {
-          failure = Failure{read_ec, "read response", parser.got_some() || conn->buffer.size() > 0,
-                            false};
-        }
+      Attempt attempt = co_await ExchangeOnce(*conn, message, options_.max_response_bytes);
+      if (!attempt.failure) {
+        Release(std::move(conn), attempt.keep_alive);
+        co_return std::move(attempt.response);
       }
-
-      if (!failure) {
-        auto response = parser.release();
-        // Connection: close, a body delimited by EOF, or bytes past the response
-        // (which would corrupt the next one) all end the connection.
-        bool keep_alive = response.keep_alive() && !response.need_eof() && conn->buffer.size() == 0;
-        TransportResponse out;
-        out.status = static_cast<int>(response.result_int());
-        out.reason = std::string(response.reason());
-        for (const auto& field : response) {
-          out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-        }
-        out.body = std::move(response.body());
-        Release(std::move(conn), keep_alive);
-        co_return out;
-      }
-
       Close(*conn);
       conn.reset();
-      bool was_canceled = canceled(co_await net::this_coro::cancellation_state);
-      // A reused connection that fails before any byte of the response is most
-      // likely one the server closed while idle, but a written request may also
-      // have run before the server dropped it: only a request that never got out
-      // whole, or one of an idempotent method, is sent once more on a fresh
-      // connection (keeping this slot). The rule is at the top of client.h.
-      if (reused && attempt == 0 && !failure->response_started && !was_canceled &&
-          failure->ec != beast::error::timeout && !expired() &&
-          (failure->request_unsent || request.idempotent)) {
-        reused = false;
+      const bool was_canceled = Canceled(co_await net::this_coro::cancellation_state);
+      if (reused && MaySendAgain(*attempt.failure, was_canceled, deadline, request.idempotent)) {
+        reused = false;  // once only: the next attempt is on a fresh connection
         continue;
       }
       FreeSlot();
-      co_return Classify(*failure, was_canceled);
+      co_return ClassifyFailure(*attempt.failure, was_canceled);
     }
   }
 
-  static Error Classify(const Failure& failure, bool was_canceled) {
-    const auto& ec = failure.ec;
-    if (was_canceled) return WithSocketCause(CanceledCallError(), ec);
-    if (ec == beast::error::timeout) return WithSocketCause(DeadlineError(), ec);
-    if (ec == http::error::body_limit || ec == http::error::header_limit) {
-      return WithSocketCause(
-          InternalError("failed to read response: response larger than max_response_bytes"), ec);
-    }
-    if (!failure.response_started) {
-      // The connection dropped before the server said anything: unavailable, a
-      // retry may succeed (Go: internal "failed to do request").
-      return WithSocketCause(UnavailableError(std::string("failed to do request: ") +
-                                              failure.phase + ": " + ec.message()),
-                             ec);
-    }
-    return WithSocketCause(InternalError("failed to read response: " + ec.message()), ec);
+  static bool Canceled(const net::cancellation_state& state) {
+    return state.cancelled() != net::cancellation_type::none;
+  }
+  static bool Expired(const std::optional<Clock::time_point>& deadline) {
+    return deadline && Clock::now() >= *deadline;
+  }
+
+  // A reused connection that fails before any byte of the response is most
+  // likely one the server closed while idle, but a written request may also
+  // have run before the server dropped it: only a request that never got out
+  // whole, or one of an idempotent method, is sent once more on a fresh
+  // connection (keeping this slot). The rule is at the top of client.h.
+  static bool MaySendAgain(const Failure& failure, bool was_canceled,
+                           const std::optional<Clock::time_point>& deadline, bool idempotent) {
+    return !failure.response_started && !was_canceled && failure.ec != beast::error::timeout &&
+           !Expired(deadline) && (failure.request_unsent || idempotent);
   }
 
   // The most recently used idle connection that can still carry a request, or
@@ -326,7 +265,7 @@ class HttpTransport final : public PooledTransport,
     auto conn = std::make_unique<Connection>(strand_);
     Clock::time_point connect_deadline = Clock::now() + options_.connect_timeout;
     bool deadline_first = deadline && *deadline <= connect_deadline;
-    conn->stream.expires_at(deadline_first ? *deadline : connect_deadline);
+    Ops::ExpiresAt(conn->stream, deadline_first ? *deadline : connect_deadline);
     auto [connect_ec, endpoint] = co_await conn->stream.async_connect(endpoints, kNoThrow);
     if (connect_ec) {
       auto state = co_await net::this_coro::cancellation_state;
@@ -416,9 +355,32 @@ class HttpTransport final : public PooledTransport,
 
 }  // namespace
 
-std::shared_ptr<PooledTransport> MakeHttpTransport(boost::asio::any_io_executor executor,
+Error ClassifyFailure(const Failure& failure, bool was_canceled) {
+  const auto& ec = failure.ec;
+  if (was_canceled) return WithSocketCause(CanceledCallError(), ec);
+  if (ec == beast::error::timeout) return WithSocketCause(DeadlineError(), ec);
+  if (ec == http::error::body_limit || ec == http::error::header_limit) {
+    return WithSocketCause(
+        InternalError("failed to read response: response larger than max_response_bytes"), ec);
+  }
+  if (!failure.response_started) {
+    // The connection dropped before the server said anything: unavailable, a
+    // retry may succeed (Go: internal "failed to do request").
+    return WithSocketCause(UnavailableError(std::string("failed to do request: ") + failure.phase +
+                                            ": " + ec.message()),
+                           ec);
+  }
+  return WithSocketCause(InternalError("failed to read response: " + ec.message()), ec);
+}
+
+// The pool's connections: compiled here once.
+template Awaitable<Attempt> ExchangeOnce(TcpConnection& conn,
+                                         const std::array<net::const_buffer, 2>& message,
+                                         std::size_t max_response_bytes);
+
+std::shared_ptr<PooledTransport> MakeHttpTransport(const boost::asio::any_io_executor& executor,
                                                    HttpTransportOptions options) {
-  return std::make_shared<HttpTransport>(std::move(executor), std::move(options));
+  return std::make_shared<HttpTransport>(executor, std::move(options));
 }
 
 }  // namespace twirp::internal

@@ -32,7 +32,7 @@ class PooledTransport : public Transport {
 
 // All pool state lives on a strand of `executor`; RoundTrip hops onto it and
 // back, so callers may run on any executor.
-std::shared_ptr<PooledTransport> MakeHttpTransport(boost::asio::any_io_executor executor,
+std::shared_ptr<PooledTransport> MakeHttpTransport(const boost::asio::any_io_executor& executor,
                                                    HttpTransportOptions options);
 
 }  // namespace twirp::internal

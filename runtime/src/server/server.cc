@@ -133,7 +133,9 @@ asio::awaitable<void> Server::Impl::AcceptLoop(tcp::acceptor& from, bool metrics
       socket.close(ignored);
       continue;
     }
-    std::make_shared<internal::Session>(core, std::move(socket), metrics_only)->Start();
+    std::make_shared<internal::TcpSession>(core, boost::beast::tcp_stream(std::move(socket)),
+                                           metrics_only)
+        ->Start();
   }
 }
 

@@ -1,6 +1,11 @@
 // One client connection: reads requests with per-phase timeouts and size
 // limits, hands each to ServeRequest, writes the responses in order, and
 // closes when HTTP/1.1 keep-alive rules, an error or shutdown say so.
+//
+// BasicSession is a template on the stream so that tests can drive it over
+// Beast's test::stream with failure injection; the member bodies are in
+// server/session_impl.h, and the one production instantiation, over
+// beast::tcp_stream (TcpSession), is compiled in session.cc.
 #pragma once
 
 #include <chrono>
@@ -8,36 +13,52 @@
 #include <optional>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "common/stream_ops.h"
 #include "server/serve_request.h"
 #include "server/server_core.h"
 
 namespace twirp::internal {
 
-class Session final : public std::enable_shared_from_this<Session>, private ResponseSink {
+// What the server's registry holds of a session, whatever its stream: the two
+// calls Shutdown makes, once per connection (never per request).
+class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `socket` must use a strand of the server's io_context as its executor.
-  // A session of the metrics listener serves core.metrics_handlers only.
-  Session(ServerCore& core, boost::asio::ip::tcp::socket socket, bool metrics_only = false);
-  ~Session() override;
+  Session() = default;
+  virtual ~Session() = default;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
-
-  // Registers with the server and starts serving on the socket's strand.
-  void Start();
 
   // From any thread. Shutdown: an idle connection closes now, one with bytes of
   // a request received (even partly) after answering it with Connection: close
   // (docs/wire-protocol.md §5.19). Close: close the socket whatever it is doing.
-  void RequestShutdown();
-  void Close();
+  virtual void RequestShutdown() = 0;
+  virtual void Close() = 0;
+};
+
+template <class Stream>
+class BasicSession final : public Session, private ResponseSink {
+ public:
+  // `stream` must use a strand of the server's io_context as its executor (or
+  // run on one thread). A session of the metrics listener serves
+  // core.metrics_handlers only.
+  BasicSession(ServerCore& core, Stream stream, bool metrics_only = false);
+  ~BasicSession() override;
+  BasicSession(const BasicSession&) = delete;
+  BasicSession& operator=(const BasicSession&) = delete;
+
+  // Registers with the server and starts serving on the stream's executor.
+  void Start();
+
+  void RequestShutdown() override;
+  void Close() override;
 
  private:
+  using Ops = StreamOps<Stream>;
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
   boost::asio::awaitable<void> Run();
@@ -67,8 +88,12 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type, std::string body,
                                         const Context::HeaderList& headers) override;
 
+  std::shared_ptr<BasicSession> self() {
+    return std::static_pointer_cast<BasicSession>(shared_from_this());
+  }
+
   ServerCore& core_;
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
   // Strand-only state.
@@ -78,5 +103,8 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
   const bool metrics_only_;
   std::chrono::steady_clock::time_point request_start_;
 };
+
+using TcpSession = BasicSession<boost::beast::tcp_stream>;
+extern template class BasicSession<boost::beast::tcp_stream>;
 
 }  // namespace twirp::internal
