@@ -251,8 +251,7 @@ TEST_CASE("BFF to VAS: a black-hole is a clean 504 and the feed recovers", "[dom
   RequiredFault(&Tiers::bff_to_vas, Fault::BlackHole(), kBffUpstreamTimeout);
 }
 
-TEST_CASE("BFF to VAS: refused connections are a clean 503 and the feed recovers",
-          "[domain][.known-defect]") {
+TEST_CASE("BFF to VAS: refused connections are a clean 503 and the feed recovers", "[domain]") {
   RequiredFault(&Tiers::bff_to_vas, Fault::Refuse(), kBffUpstreamTimeout);
 }
 
