@@ -274,12 +274,11 @@ TEST_CASE("VAS to TrackMetadata: a delay below the timeout goes unnoticed", "[do
 }
 
 TEST_CASE("VAS to TrackMetadata: a delay above the timeout is a clean 504 and the feed recovers",
-          "[domain][.known-defect]") {
+          "[domain]") {
   RequiredFault(&Tiers::vas_to_track_metadata, Fault::Delay(kLongDelay), kVasUpstreamTimeout);
 }
 
-TEST_CASE("VAS to TrackMetadata: a black-hole is a clean 504 and the feed recovers",
-          "[domain][.known-defect]") {
+TEST_CASE("VAS to TrackMetadata: a black-hole is a clean 504 and the feed recovers", "[domain]") {
   RequiredFault(&Tiers::vas_to_track_metadata, Fault::BlackHole(), kVasUpstreamTimeout);
 }
 
@@ -322,13 +321,11 @@ TEST_CASE("VAS to Likes: a delay below the timeout goes unnoticed", "[domain]") 
   UnnoticedFault(&Tiers::vas_to_likes, Fault::Delay(kShortDelay));
 }
 
-TEST_CASE("VAS to Likes: a delay above the timeout degrades the feed and it recovers",
-          "[domain][.known-defect]") {
+TEST_CASE("VAS to Likes: a delay above the timeout degrades the feed and it recovers", "[domain]") {
   LikesFault(Fault::Delay(kLongDelay));
 }
 
-TEST_CASE("VAS to Likes: a black-hole degrades the feed and it recovers",
-          "[domain][.known-defect]") {
+TEST_CASE("VAS to Likes: a black-hole degrades the feed and it recovers", "[domain]") {
   LikesFault(Fault::BlackHole());
 }
 
@@ -350,11 +347,11 @@ TEST_CASE("VAS to Users: a delay below the timeout goes unnoticed", "[domain]") 
 
 TEST_CASE(
     "VAS to Users: a delay above the timeout degrades the anonymous feed and fails the signed-in one",
-    "[domain][.known-defect]") {
+    "[domain]") {
   UsersFault(Fault::Delay(kLongDelay));
 }
 
 TEST_CASE("VAS to Users: a black-hole degrades the anonymous feed and fails the signed-in one",
-          "[domain][.known-defect]") {
+          "[domain]") {
   UsersFault(Fault::BlackHole());
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ascii.h"
+#include "common/upstream_deadline.h"
 #include "mobile/screens.h"
 
 namespace bff::mobile {
@@ -121,6 +122,10 @@ int MobileStatus(twirp::ErrorCode code) {
   }
 }
 
+twirp::CallOptions MobileApi::UpstreamOptions(const twirp::Context& ctx) const {
+  return domain::CapDeadline(twirp::CallOptions::From(ctx), upstreams_.timeout);
+}
+
 Awaitable<HttpResponse> MobileApi::Serve(twirp::Context& ctx, const twirp::HttpRequest& request) {
   const std::string_view rest = std::string_view(request.path).substr(kApiPrefix.size());
   const std::vector<std::string_view> parts = Split(rest, '/');
@@ -170,8 +175,7 @@ Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ct
   }
   users_v1::AuthenticateRequest authenticate;
   authenticate.set_token(*token);
-  auto user = co_await upstreams_.users.Authenticate(std::move(authenticate),
-                                                     twirp::CallOptions::From(ctx));
+  auto user = co_await upstreams_.users.Authenticate(std::move(authenticate), UpstreamOptions(ctx));
   if (!user.ok()) {
     if (user.error().code() == twirp::ErrorCode::kUnauthenticated) {
       co_return twirp::UnauthenticatedError("the session token is not valid");
@@ -199,7 +203,7 @@ Awaitable<HttpResponse> MobileApi::TrackScreen(twirp::Context& ctx,
   }
   // No field mask: the track screen shows everything.
   HeaderList vas_headers;
-  twirp::CallOptions options = twirp::CallOptions::From(ctx);
+  twirp::CallOptions options = UpstreamOptions(ctx);
   options.response_headers = &vas_headers;
   auto tracks = co_await upstreams_.tracks.GetTracks(std::move(get), std::move(options));
   if (!tracks.ok()) co_return UpstreamError(tracks.error());
@@ -239,7 +243,7 @@ Awaitable<HttpResponse> MobileApi::Feed(twirp::Context& ctx, const twirp::HttpRe
   *get.mutable_field_mask() = FeedCardMask();
 
   HeaderList vas_headers;
-  twirp::CallOptions options = twirp::CallOptions::From(ctx);
+  twirp::CallOptions options = UpstreamOptions(ctx);
   options.response_headers = &vas_headers;
   auto tracks = co_await upstreams_.tracks.GetTracks(std::move(get), std::move(options));
   if (!tracks.ok()) co_return UpstreamError(tracks.error());
@@ -264,16 +268,14 @@ Awaitable<HttpResponse> MobileApi::Like(twirp::Context& ctx, const twirp::HttpRe
     v1::LikeTrackRequest command;
     command.set_track_id(track_id);
     *command.mutable_viewer() = std::move(viewer).value();
-    auto result =
-        co_await upstreams_.tracks.LikeTrack(std::move(command), twirp::CallOptions::From(ctx));
+    auto result = co_await upstreams_.tracks.LikeTrack(std::move(command), UpstreamOptions(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->created();
   } else {
     v1::UnlikeTrackRequest command;
     command.set_track_id(track_id);
     *command.mutable_viewer() = std::move(viewer).value();
-    auto result =
-        co_await upstreams_.tracks.UnlikeTrack(std::move(command), twirp::CallOptions::From(ctx));
+    auto result = co_await upstreams_.tracks.UnlikeTrack(std::move(command), UpstreamOptions(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->removed();
   }
