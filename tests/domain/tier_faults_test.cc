@@ -222,18 +222,13 @@ void UnnoticedFault(FaultProxy& (Tiers::*pair)(), const Fault& fault) {
 
 }  // namespace
 
-// Tagged [.known-defect] (hidden from ctest; run them with
-// `domain_tier_faults_test "[.known-defect]"`): what they show today is in
-// docs/domain-rules.md, "Faults between tiers", under "Known defects".
-
 // BFF -> VAS: the VAS is required; every fault is a 503 or 504.
 
 TEST_CASE("BFF to VAS: a reset mid-request is a clean 503 and the feed recovers", "[domain]") {
   RequiredFault(&Tiers::bff_to_vas, Fault::ResetAfter(16), kBffUpstreamTimeout);
 }
 
-TEST_CASE("BFF to VAS: a reset mid-answer is a clean 503 and the feed recovers",
-          "[domain][.known-defect]") {
+TEST_CASE("BFF to VAS: a reset mid-answer is a clean 503 and the feed recovers", "[domain]") {
   RequiredFault(&Tiers::bff_to_vas, Fault::ResetAfter(20, Fault::Counting::kFromTarget),
                 kBffUpstreamTimeout);
 }

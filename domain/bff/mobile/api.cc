@@ -37,11 +37,31 @@ HttpResponse ErrorResponse(int status, std::string_view code, std::string_view m
 }
 
 // An upstream's error as the app sees it: the code kept, the status mapped.
+// An error the BFF's own client made in transit (refused, dropped, timed out,
+// the answer cut off) carries the socket error as its local cause, which an
+// error the upstream answered never has. Its text names the upstream's address,
+// so the app gets a fixed one; and an answer cut off, which the client reports
+// as internal once it has started (twirpcpp/client.h), is a transport failure
+// like a dropped connection: unavailable, which the app may retry
+// (docs/domain-rules.md, "Faults between tiers").
 HttpResponse UpstreamError(const twirp::Error& error) {
-  const int status = MobileStatus(error.code());
-  // Anything unexpected is the BFF's problem to log, not the app's to read.
-  const std::string message = status == 502 ? "the tracks service failed" : error.msg();
-  HttpResponse response = ErrorResponse(status, twirp::CodeString(error.code()), message);
+  const bool in_transit = !error.cause().empty();
+  const twirp::ErrorCode code = in_transit && error.code() == twirp::ErrorCode::kInternal
+                                    ? twirp::ErrorCode::kUnavailable
+                                    : error.code();
+  const int status = MobileStatus(code);
+  std::string message;
+  if (status == 502) {
+    // Anything unexpected is the BFF's problem to log, not the app's to read.
+    message = "the tracks service failed";
+  } else if (in_transit && status == 503) {
+    message = "the tracks service is unavailable, try again later";
+  } else if (in_transit && status == 504) {
+    message = "the tracks service did not answer in time";
+  } else {
+    message = error.msg();
+  }
+  HttpResponse response = ErrorResponse(status, twirp::CodeString(code), message);
   if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
 }
