@@ -47,6 +47,7 @@ TEST_CASE("A child inherits none of our descriptors but its standard streams") {
                            " done"));
   CHECK(child.ReadLine(10s) == "closed");
   CHECK(child.ReadLine(10s) == "closed");
+  CHECK_FALSE(child.ReadLine(10s));  // exited: Stop has nothing to signal
   CHECK(child.Stop(10s) == 0);
   close(fds[0]);
   close(fds[1]);
