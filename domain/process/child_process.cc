@@ -112,7 +112,8 @@ void CloseInheritedOnExec(int max_fd) {
     execv(args[0], args);
   }
   const int code = errno;
-  (void)!write(exec_error, &code, sizeof code);
+  // Should this write fail too, the parent still sees the exit status 127.
+  [[maybe_unused]] const ssize_t written = write(exec_error, &code, sizeof code);
   _exit(127);
 }
 
@@ -128,13 +129,17 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, ChildProcessOpt
   if (argv.empty()) throw std::invalid_argument("ChildProcess: empty argv");
   if (options.pipe_stdin) signal(SIGPIPE, SIG_IGN);
 
-  Pipe in, out, err, exec_error;  // exec_error: errno if exec fails; closed by a successful exec
+  Pipe in;
+  Pipe out;
+  Pipe err;
+  Pipe exec_error;  // errno if exec fails; closed by a successful exec
   if (options.pipe_stdin) in.Open();
   out.Open();
   if (options.capture_stderr) err.Open();
   exec_error.Open();
   // Built before the fork: the child must not allocate.
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
 
@@ -195,7 +200,7 @@ std::optional<std::string> ChildProcess::ReadLine(std::chrono::milliseconds time
   }
 }
 
-bool ChildProcess::WriteStdin(std::string_view data) {
+bool ChildProcess::WriteStdin(std::string_view data) const {
   while (!data.empty()) {
     const ssize_t n = write(stdin_fd_, data.data(), data.size());
     if (n < 0) {

@@ -72,7 +72,7 @@ class ChildProcess {
   std::optional<std::string> ReadLine(std::chrono::milliseconds timeout);
 
   // With pipe_stdin: writes all of `data`; false if the child closed its stdin.
-  bool WriteStdin(std::string_view data);
+  bool WriteStdin(std::string_view data) const;
   void CloseStdin();
 
   void Signal(int signal) const;
