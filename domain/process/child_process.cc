@@ -83,8 +83,20 @@ int MillisLeft(std::chrono::steady_clock::time_point deadline) {
 
 // In the child, between fork and exec: only async-signal-safe calls, since
 // another thread of the parent may have held a lock (malloc's) at the fork.
+// Marks every descriptor above stderr close-on-exec, so that the child gets its
+// three standard streams and nothing else of ours: sockets are not opened
+// close-on-exec by Asio, and a child holding a copy of a listening socket keeps
+// it listening after its owner closed it (docs/domain-rules.md, "Faults between
+// tiers"). The exec_error pipe stays usable until the exec. `max_fd`, for the
+// kernels without close_range, is taken before the fork.
+void CloseInheritedOnExec(int max_fd) {
+  if (close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  for (int fd = STDERR_FILENO + 1; fd < max_fd; ++fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 [[noreturn]] void ExecChild(char* const* args, const ChildProcessOptions& options, pid_t parent,
-                            int stdin_fd, int stdout_fd, int stderr_fd, int exec_error) {
+                            int max_fd, int stdin_fd, int stdout_fd, int stderr_fd,
+                            int exec_error) {
   if (options.terminate_with_parent) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(127);  // the parent is gone already
@@ -96,6 +108,7 @@ int MillisLeft(std::chrono::steady_clock::time_point deadline) {
   signal(SIGPIPE, SIG_DFL);
   if ((stdin_fd < 0 || dup2(stdin_fd, STDIN_FILENO) >= 0) && dup2(stdout_fd, STDOUT_FILENO) >= 0 &&
       (stderr_fd < 0 || dup2(stderr_fd, STDERR_FILENO) >= 0)) {
+    CloseInheritedOnExec(max_fd);
     execv(args[0], args);
   }
   const int code = errno;
@@ -131,10 +144,12 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, ChildProcessOpt
   args.push_back(nullptr);
 
   const pid_t parent = getpid();
+  const int max_fd = static_cast<int>(std::clamp(sysconf(_SC_OPEN_MAX), 256L, 65536L));
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
-    ExecChild(args.data(), options, parent, in.read, out.write, err.write, exec_error.write);
+    ExecChild(args.data(), options, parent, max_fd, in.read, out.write, err.write,
+              exec_error.write);
   }
 
   CloseFd(exec_error.write);

@@ -2,7 +2,9 @@
 // pipe, read line by line (a service announces "NAME listening on
 // http://HOST:PORT" there), its stdin and stderr too when asked; stopped with
 // SIGTERM and a deadline, past which it is killed. Every way out reaps it, so
-// that no zombie is left. The launcher starts the services with it; the tests
+// that no zombie is left. It inherits no descriptor of ours but its three
+// standard streams (a service must not keep a test's or the launcher's
+// sockets open). The launcher starts the services with it; the tests
 // start the executables they drive (tests/domain, tests/interop).
 #pragma once
 

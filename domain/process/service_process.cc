@@ -77,7 +77,7 @@ void UpstreamCallerFlags::AddTo(po::options_description& description) {
                             po::value(&request_timeout_ms)->default_value(request_timeout_ms),
                             "deadline of each request, passed on to its upstream calls (0: none)")(
       "upstream-timeout-ms", po::value(&upstream_timeout_ms)->default_value(upstream_timeout_ms),
-      "deadline of an upstream call when its request has none")(
+      "deadline of an upstream call from its start; a request's deadline only shortens it")(
       "breaker-failures", po::value(&breaker_failures)->default_value(breaker_failures),
       "failed calls in a row that open an upstream's circuit breaker (0: no breaker)")(
       "breaker-open-ms", po::value(&breaker_open_ms)->default_value(breaker_open_ms),

@@ -66,6 +66,8 @@ struct ServerFlags {
 struct UpstreamCallerFlags {
   ServerFlags server = ServerFlags::ForCoroutineHandlers();
   int request_timeout_ms = 0;
+  // Each upstream call's own limit from its start, which a request's deadline
+  // only shortens (domain/common/upstream_deadline.h).
   int upstream_timeout_ms = 5'000;
   // Each upstream client's circuit breaker (ClientOptions::circuit_breaker):
   // failures in a row that open it (0: no breaker), and how long it stays open.

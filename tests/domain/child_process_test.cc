@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -35,6 +36,21 @@ TEST_CASE("A child's stdout arrives line by line, its unterminated rest once the
   CHECK(child.Stop(10s) == 0);
   CHECK(Reaped(pid));
   CHECK_FALSE(child.running());
+}
+
+TEST_CASE("A child inherits none of our descriptors but its standard streams") {
+  // As Asio opens its sockets: without close-on-exec.
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  ChildProcess child(Shell("for fd in " + std::to_string(fds[0]) + " " + std::to_string(fds[1]) +
+                           "; do if [ -e /proc/$$/fd/$fd ]; then echo open; else echo closed; fi;"
+                           " done"));
+  CHECK(child.ReadLine(10s) == "closed");
+  CHECK(child.ReadLine(10s) == "closed");
+  CHECK_FALSE(child.ReadLine(10s));  // exited: Stop has nothing to signal
+  CHECK(child.Stop(10s) == 0);
+  close(fds[0]);
+  close(fds[1]);
 }
 
 TEST_CASE("Stop kills a child that ignores SIGTERM once the timeout has passed, and reaps it") {

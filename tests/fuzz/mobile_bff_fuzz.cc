@@ -92,8 +92,9 @@ struct Harness {
     auto client = twirp::Client::Create(io.get_executor(), "http://in-process", options);
     FUZZ_CHECK(client.ok());
     bff::mobile::RegisterMobileApi(
-        server, std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
-                    tracks_v1::TracksClient(*client), users_v1::UsersClient(*client)}));
+        server,
+        std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
+            tracks_v1::TracksClient(*client), users_v1::UsersClient(*client), std::nullopt}));
     server.Start();
     transport = server.InProcessTransport();
   }
@@ -113,7 +114,7 @@ std::string_view Line(std::string_view& input) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static Harness* harness = new Harness();
+  static auto* harness = new Harness();
   std::string_view input(reinterpret_cast<const char*>(data), size);
   twirp::TransportRequest request;
   request.method = std::string(Line(input));

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ascii.h"
+#include "common/upstream_deadline.h"
 #include "mobile/screens.h"
 
 namespace bff::mobile {
@@ -36,11 +37,31 @@ HttpResponse ErrorResponse(int status, std::string_view code, std::string_view m
 }
 
 // An upstream's error as the app sees it: the code kept, the status mapped.
+// An error the BFF's own client made in transit (refused, dropped, timed out,
+// the answer cut off) carries the socket error as its local cause, which an
+// error the upstream answered never has. Its text names the upstream's address,
+// so the app gets a fixed one; and an answer cut off, which the client reports
+// as internal once it has started (twirpcpp/client.h), is a transport failure
+// like a dropped connection: unavailable, which the app may retry
+// (docs/domain-rules.md, "Faults between tiers").
 HttpResponse UpstreamError(const twirp::Error& error) {
-  const int status = MobileStatus(error.code());
-  // Anything unexpected is the BFF's problem to log, not the app's to read.
-  const std::string message = status == 502 ? "the tracks service failed" : error.msg();
-  HttpResponse response = ErrorResponse(status, twirp::CodeString(error.code()), message);
+  const bool in_transit = !error.cause().empty();
+  const twirp::ErrorCode code = in_transit && error.code() == twirp::ErrorCode::kInternal
+                                    ? twirp::ErrorCode::kUnavailable
+                                    : error.code();
+  const int status = MobileStatus(code);
+  std::string message;
+  if (status == 502) {
+    // Anything unexpected is the BFF's problem to log, not the app's to read.
+    message = "the tracks service failed";
+  } else if (in_transit && status == 503) {
+    message = "the tracks service is unavailable, try again later";
+  } else if (in_transit && status == 504) {
+    message = "the tracks service did not answer in time";
+  } else {
+    message = error.msg();
+  }
+  HttpResponse response = ErrorResponse(status, twirp::CodeString(code), message);
   if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
 }
@@ -121,6 +142,10 @@ int MobileStatus(twirp::ErrorCode code) {
   }
 }
 
+twirp::CallOptions MobileApi::UpstreamOptions(const twirp::Context& ctx) const {
+  return domain::CapDeadline(twirp::CallOptions::From(ctx), upstreams_.timeout);
+}
+
 Awaitable<HttpResponse> MobileApi::Serve(twirp::Context& ctx, const twirp::HttpRequest& request) {
   const std::string_view rest = std::string_view(request.path).substr(kApiPrefix.size());
   const std::vector<std::string_view> parts = Split(rest, '/');
@@ -170,8 +195,7 @@ Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ct
   }
   users_v1::AuthenticateRequest authenticate;
   authenticate.set_token(*token);
-  auto user = co_await upstreams_.users.Authenticate(std::move(authenticate),
-                                                     twirp::CallOptions::From(ctx));
+  auto user = co_await upstreams_.users.Authenticate(std::move(authenticate), UpstreamOptions(ctx));
   if (!user.ok()) {
     if (user.error().code() == twirp::ErrorCode::kUnauthenticated) {
       co_return twirp::UnauthenticatedError("the session token is not valid");
@@ -199,7 +223,7 @@ Awaitable<HttpResponse> MobileApi::TrackScreen(twirp::Context& ctx,
   }
   // No field mask: the track screen shows everything.
   HeaderList vas_headers;
-  twirp::CallOptions options = twirp::CallOptions::From(ctx);
+  twirp::CallOptions options = UpstreamOptions(ctx);
   options.response_headers = &vas_headers;
   auto tracks = co_await upstreams_.tracks.GetTracks(std::move(get), std::move(options));
   if (!tracks.ok()) co_return UpstreamError(tracks.error());
@@ -239,7 +263,7 @@ Awaitable<HttpResponse> MobileApi::Feed(twirp::Context& ctx, const twirp::HttpRe
   *get.mutable_field_mask() = FeedCardMask();
 
   HeaderList vas_headers;
-  twirp::CallOptions options = twirp::CallOptions::From(ctx);
+  twirp::CallOptions options = UpstreamOptions(ctx);
   options.response_headers = &vas_headers;
   auto tracks = co_await upstreams_.tracks.GetTracks(std::move(get), std::move(options));
   if (!tracks.ok()) co_return UpstreamError(tracks.error());
@@ -264,16 +288,14 @@ Awaitable<HttpResponse> MobileApi::Like(twirp::Context& ctx, const twirp::HttpRe
     v1::LikeTrackRequest command;
     command.set_track_id(track_id);
     *command.mutable_viewer() = std::move(viewer).value();
-    auto result =
-        co_await upstreams_.tracks.LikeTrack(std::move(command), twirp::CallOptions::From(ctx));
+    auto result = co_await upstreams_.tracks.LikeTrack(std::move(command), UpstreamOptions(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->created();
   } else {
     v1::UnlikeTrackRequest command;
     command.set_track_id(track_id);
     *command.mutable_viewer() = std::move(viewer).value();
-    auto result =
-        co_await upstreams_.tracks.UnlikeTrack(std::move(command), twirp::CallOptions::From(ctx));
+    auto result = co_await upstreams_.tracks.UnlikeTrack(std::move(command), UpstreamOptions(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->removed();
   }

@@ -12,8 +12,10 @@
 // error keeps its code and gets the HTTP status of MobileStatus().
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "foundation/users/v1/users.twirp.h"
@@ -32,6 +34,10 @@ inline constexpr std::size_t kMaxFeedIds = 100;
 struct Upstreams {
   vas::tracks::v1::TracksClient tracks;
   foundation::users::v1::UsersClient users;
+  // The BFF's own limit for one call from its start (--upstream-timeout-ms),
+  // which the request's deadline only shortens (domain/common/upstream_deadline.h).
+  // nullopt: the request's deadline alone.
+  std::optional<std::chrono::milliseconds> timeout;
 };
 
 // The HTTP status the app sees for an error of the VAS (or of sign-in).
@@ -53,6 +59,9 @@ class MobileApi {
                                              const twirp::HttpRequest& request);
   twirp::Awaitable<twirp::HttpResponse> Like(twirp::Context& ctx, const twirp::HttpRequest& request,
                                              std::int64_t track_id, bool like);
+  // One upstream call's options, made at its start: the request's deadline,
+  // capped by Upstreams::timeout.
+  twirp::CallOptions UpstreamOptions(const twirp::Context& ctx) const;
   // The viewer of a request: signed in with a valid bearer token, or anonymous
   // when there is none and `require_user` is false. unauthenticated otherwise;
   // invalid_argument for a bad X-Country.

@@ -78,9 +78,10 @@ int main(int argc, char* argv[]) {
   }
 
   twirp::Server server(options);
-  bff::mobile::RegisterMobileApi(
-      server, std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
-                  vas::tracks::v1::TracksClient(std::move(tracks).value()),
-                  foundation::users::v1::UsersClient(std::move(users).value())}));
+  bff::mobile::RegisterMobileApi(server,
+                                 std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
+                                     vas::tracks::v1::TracksClient(std::move(tracks).value()),
+                                     foundation::users::v1::UsersClient(std::move(users).value()),
+                                     client_options.default_timeout}));
   return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace());
 }

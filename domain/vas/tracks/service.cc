@@ -3,11 +3,17 @@
 #include <string>
 #include <utility>
 
+#include "common/upstream_deadline.h"
+
 namespace vas::tracks {
 
 namespace likes_v1 = ::foundation::likes::v1;
 namespace tracks_v1 = ::foundation::tracks::v1;
 namespace users_v1 = ::foundation::users::v1;
+
+twirp::CallOptions TracksService::UpstreamOptions(const twirp::Context& ctx) const {
+  return domain::CapDeadline(twirp::CallOptions::From(ctx), upstreams_.timeout);
+}
 
 twirp::Awaitable<twirp::Result<v1::GetTracksResponse>> TracksService::GetTracks(
     twirp::Context& ctx, const v1::GetTracksRequest& request, const twirp::FieldMask& mask) {
@@ -22,10 +28,10 @@ twirp::Awaitable<twirp::Result<TrackRecord>> TracksService::AuthorizeCommand(twi
   }
   if (track_id < 1) co_return twirp::InvalidArgumentError("track_id", "ids start at 1");
 
-  const twirp::CallOptions options = twirp::CallOptions::From(ctx);
   tracks_v1::GetTracksRequest records_request;
   records_request.add_track_ids(track_id);
-  auto records = co_await upstreams_.track_metadata.GetTracks(std::move(records_request), options);
+  auto records = co_await upstreams_.track_metadata.GetTracks(std::move(records_request),
+                                                              UpstreamOptions(ctx));
   if (!records.ok()) co_return UpstreamFailure(kTrackMetadataUpstream, records.error());
   if (records->tracks_size() != 1 || records->tracks(0).id() != track_id) {
     co_return TrackNotFound(track_id);
@@ -37,7 +43,8 @@ twirp::Awaitable<twirp::Result<TrackRecord>> TracksService::AuthorizeCommand(twi
     users_v1::FindBlockersRequest blockers_request;
     blockers_request.set_user_id(viewer.user_id());
     blockers_request.mutable_candidate_ids()->Assign(candidates.begin(), candidates.end());
-    auto found = co_await upstreams_.users.FindBlockers(std::move(blockers_request), options);
+    auto found =
+        co_await upstreams_.users.FindBlockers(std::move(blockers_request), UpstreamOptions(ctx));
     if (!found.ok()) co_return UpstreamFailure(kUsersUpstream, found.error());
     blockers.insert(found->blocker_ids().begin(), found->blocker_ids().end());
   }
@@ -52,7 +59,7 @@ twirp::Awaitable<twirp::Result<v1::LikeTrackResponse>> TracksService::LikeTrack(
   likes_v1::LikeRequest like;
   like.set_user_id(request.viewer().user_id());
   like.set_track_id(track->id());
-  auto liked = co_await upstreams_.likes.Like(std::move(like), twirp::CallOptions::From(ctx));
+  auto liked = co_await upstreams_.likes.Like(std::move(like), UpstreamOptions(ctx));
   if (!liked.ok()) co_return UpstreamFailure(kLikesUpstream, liked.error());
   v1::LikeTrackResponse response;
   response.set_created(liked->created());
@@ -66,7 +73,7 @@ twirp::Awaitable<twirp::Result<v1::UnlikeTrackResponse>> TracksService::UnlikeTr
   likes_v1::UnlikeRequest unlike;
   unlike.set_user_id(request.viewer().user_id());
   unlike.set_track_id(track->id());
-  auto unliked = co_await upstreams_.likes.Unlike(std::move(unlike), twirp::CallOptions::From(ctx));
+  auto unliked = co_await upstreams_.likes.Unlike(std::move(unlike), UpstreamOptions(ctx));
   if (!unliked.ok()) co_return UpstreamFailure(kLikesUpstream, unliked.error());
   v1::UnlikeTrackResponse response;
   response.set_removed(unliked->removed());

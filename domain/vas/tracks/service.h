@@ -44,6 +44,10 @@ class TracksService final : public v1::Tracks {
                                                                 std::int64_t track_id,
                                                                 const Viewer& viewer);
 
+  // One upstream call's options, made at its start: the request's deadline,
+  // capped by the VAS's own upstream timeout (domain/common/upstream_deadline.h).
+  twirp::CallOptions UpstreamOptions(const twirp::Context& ctx) const;
+
   Upstreams upstreams_;
   TrackAssembler assembler_;
 };

@@ -11,6 +11,8 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include "common/upstream_deadline.h"
+
 namespace vas::tracks {
 
 namespace likes_v1 = ::foundation::likes::v1;
@@ -275,7 +277,8 @@ twirp::Awaitable<TrackAssembler::RecordsAndFollowUps> TrackAssembler::RecordsThe
   tracks_v1::GetTracksRequest request;
   request.mutable_track_ids()->Assign(track_ids.begin(), track_ids.end());
   RecordsAndFollowUps fetched;
-  fetched.records = co_await upstreams_.track_metadata.GetTracks(std::move(request), options);
+  fetched.records = co_await upstreams_.track_metadata.GetTracks(
+      std::move(request), domain::CapDeadline(options, upstreams_.timeout));
   if (!fetched.records.ok()) co_return fetched;
   artist_index_.Learn(track_ids, fetched.records->tracks());
 
@@ -299,9 +302,8 @@ TrackAssembler::ArtistCalls TrackAssembler::FollowUps(const tracks_v1::GetTracks
 }
 
 twirp::CallOptions TrackAssembler::OptionalBudget(twirp::CallOptions request) const {
-  const twirp::Clock::time_point budget = twirp::Clock::now() + optional_upstream_timeout_;
-  if (!request.deadline || budget < *request.deadline) request.deadline = budget;
-  return request;
+  return domain::CapDeadline(domain::CapDeadline(std::move(request), upstreams_.timeout),
+                             optional_upstream_timeout_);
 }
 
 twirp::Awaitable<twirp::Result<users_v1::GetUsersResponse>> TrackAssembler::GetUsers(
@@ -319,7 +321,8 @@ twirp::Awaitable<twirp::Result<users_v1::FindBlockersResponse>> TrackAssembler::
   users_v1::FindBlockersRequest request;
   request.set_user_id(viewer_id);
   request.mutable_candidate_ids()->Assign(candidate_ids.begin(), candidate_ids.end());
-  co_return co_await upstreams_.users.FindBlockers(std::move(request), std::move(options));
+  co_return co_await upstreams_.users.FindBlockers(
+      std::move(request), domain::CapDeadline(std::move(options), upstreams_.timeout));
 }
 
 twirp::Awaitable<twirp::Result<likes_v1::CountLikesResponse>> TrackAssembler::CountLikes(

@@ -103,8 +103,9 @@ class TrackAssembler {
         optional_upstream_timeout_(optional_upstream_timeout) {}
 
   // The visible tracks of request.track_ids, each once, in the order first
-  // asked. The request deadline is passed on to every required upstream call;
-  // an optional one gets at most the optional upstream timeout of it. A failed
+  // asked. Every upstream call gets the request's deadline, cut to the VAS's
+  // upstream timeout from the call's start (Upstreams::timeout); an optional one
+  // also to the optional upstream timeout. A failed
   // TrackMetadata or FindBlockers call (speculative or follow-up) fails the
   // request (unavailable): never a response that might show a hidden track. A
   // failed optional call (GetUsers, CountLikes, GetLikedTracks) leaves its
@@ -147,8 +148,9 @@ class TrackAssembler {
 
   // The upstream calls. Each takes its arguments by value (they live in its own
   // frame) and answers an empty response without a call when it has nothing to ask.
-  // The optional ones (GetUsers and the Likes calls) shorten `options`' deadline
-  // to the optional budget (OptionalBudget).
+  // Each cuts `options`' deadline to the VAS's upstream timeout from its start;
+  // the optional ones (GetUsers and the Likes calls) to the optional budget too
+  // (OptionalBudget).
   twirp::Awaitable<twirp::Result<::foundation::users::v1::GetUsersResponse>> GetUsers(
       std::vector<std::int64_t> user_ids, twirp::CallOptions options);
   twirp::Awaitable<twirp::Result<::foundation::users::v1::FindBlockersResponse>> FindBlockers(
@@ -158,7 +160,8 @@ class TrackAssembler {
   twirp::Awaitable<twirp::Result<::foundation::likes::v1::GetLikedTracksResponse>> GetLikedTracks(
       std::int64_t viewer_id, std::vector<std::int64_t> track_ids, twirp::CallOptions options);
 
-  // `request` with its deadline cut to optional_upstream_timeout_ from now.
+  // `request` with its deadline cut to the upstream timeout and to
+  // optional_upstream_timeout_ from now, whichever is earlier.
   twirp::CallOptions OptionalBudget(twirp::CallOptions request) const;
 
   Upstreams upstreams_;

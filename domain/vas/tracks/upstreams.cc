@@ -31,6 +31,7 @@ twirp::Result<Upstreams> Upstreams::Create(const UpstreamUrls& urls,
       ::foundation::tracks::v1::TrackMetadataClient(std::move(track_metadata).value()),
       ::foundation::likes::v1::LikesClient(std::move(likes).value()),
       ::foundation::users::v1::UsersClient(std::move(users).value()),
+      options.default_timeout,
   };
 }
 

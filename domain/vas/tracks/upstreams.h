@@ -2,6 +2,8 @@
 // clients (never by linking their code).
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "foundation/likes/v1/likes.twirp.h"
@@ -24,10 +26,15 @@ struct Upstreams {
   ::foundation::tracks::v1::TrackMetadataClient track_metadata;
   ::foundation::likes::v1::LikesClient likes;
   ::foundation::users::v1::UsersClient users;
+  // The VAS's own limit for one call from its start (--upstream-timeout-ms,
+  // ClientOptions::default_timeout), which a request's deadline only shortens:
+  // see domain/common/upstream_deadline.h. nullopt: the request's deadline alone.
+  std::optional<std::chrono::milliseconds> timeout;
 
   // One twirp::Client per upstream, each on an io_context of its own: handlers
   // await their calls from the server's executor, and Client::Call may be
-  // awaited from any executor. An unusable URL is invalid_argument.
+  // awaited from any executor. An unusable URL is invalid_argument. `timeout`
+  // is options.default_timeout.
   static twirp::Result<Upstreams> Create(const UpstreamUrls& urls,
                                          const twirp::ClientOptions& options = {});
 };
