@@ -1,8 +1,9 @@
 // reference-system --base-port N --data-dir DIR [--host 127.0.0.1] [--bin-dir DIR]
 //
 // Starts the reference system as child processes, each on host:base+i:
-//   foundation-users, foundation-tracks, foundation-likes (all with --seed: a new
-//   data dir gets the deterministic data set), vas-tracks, mobile-bff
+//   foundation-users, foundation-tracks, foundation-likes, foundation-reposts (all
+//   with --seed: a new data dir gets the deterministic data set), vas-tracks,
+//   mobile-bff
 // (--base-port 0: every service on a free port of its own choosing). Prints
 //   NAME listening on http://HOST:PORT      one per service, once all are up
 //   token USERNAME TOKEN                    one per demo user
@@ -44,10 +45,12 @@ constexpr std::string_view kName = "reference-system";
 
 // The services in start order; each wave starts together and must be listening
 // before the next one starts, because the next one is given its URLs.
-enum Service { kUsers, kTracks, kLikes, kVas, kBff, kServiceCount };
+enum Service { kUsers, kTracks, kLikes, kReposts, kVas, kBff, kServiceCount };
 constexpr std::array<std::string_view, kServiceCount> kServiceNames = {
-    "foundation-users", "foundation-tracks", "foundation-likes", "vas-tracks", "mobile-bff"};
-const std::vector<std::vector<Service>> kWaves = {{kUsers, kTracks, kLikes}, {kVas}, {kBff}};
+    "foundation-users",   "foundation-tracks", "foundation-likes",
+    "foundation-reposts", "vas-tracks",        "mobile-bff"};
+const std::vector<std::vector<Service>> kWaves = {
+    {kUsers, kTracks, kLikes, kReposts}, {kVas}, {kBff}};
 
 struct Flags {
   int base_port = -1;
@@ -138,7 +141,8 @@ class Launcher {
     switch (service) {
       case kUsers:
       case kTracks:
-      case kLikes: argv.insert(argv.end(), {"--data-dir", flags_.data_dir, "--seed"}); break;
+      case kLikes:
+      case kReposts: argv.insert(argv.end(), {"--data-dir", flags_.data_dir, "--seed"}); break;
       case kVas:
         argv.insert(argv.end(), {"--track-metadata-url", urls_[kTracks], "--likes-url",
                                  urls_[kLikes], "--users-url", urls_[kUsers]});
@@ -253,7 +257,7 @@ int main(int argc, char* argv[]) {
   po::options_description description(std::string(kName) + " options");
   description.add_options()("help,h", "show this help")(
       "base-port", po::value(&flags.base_port)->required(),
-      "services listen on base-port .. base-port+4 (0: free ports, printed)")(
+      "services listen on base-port .. base-port+5 (0: free ports, printed)")(
       "data-dir", po::value(&flags.data_dir)->required(),
       "directory of the foundation services' databases (seeded when new)")(
       "host", po::value(&flags.host)->default_value("127.0.0.1"), "address to listen on")(
