@@ -423,11 +423,13 @@ TEST_CASE("tracks store: DeleteTrack is idempotent") {
 TEST_CASE("tracks store: ListByArtist pages newest first and new tracks shift no later page") {
   domain_test::TempDir dir;
   auto store = OpenOrFail<TracksStore>(dir.File("tracks.db"));
-  // Artist 500 has tracks 1..5; tracks 3 and 4 were created in the same second,
-  // so the id breaks the tie. Track 6 is another artist's.
+  // Artist 500 has tracks 1..5; track 1 is the newest (the order is by creation
+  // time, not id), tracks 3 and 4 were created in the same second, so the id
+  // breaks the tie. Track 6 is another artist's.
   for (std::int64_t id = 1; id <= 6; ++id) {
     TrackRecord track = MakeTrack(id);
     track.artist_user_id = id == 6 ? 501 : 500;
+    if (id == 1) track.created_at_s = MakeTrack(10).created_at_s;
     if (id == 4) track.created_at_s = MakeTrack(3).created_at_s;
     REQUIRE(store->PutTrack(track).ok());
   }
@@ -438,7 +440,7 @@ TEST_CASE("tracks store: ListByArtist pages newest first and new tracks shift no
   };
   auto first = store->ListByArtist(500, 2, std::nullopt);
   REQUIRE(first.ok());
-  CHECK(ids(*first) == Ids{5, 4});
+  CHECK(ids(*first) == Ids{1, 5});
   REQUIRE(first->next_cursor);
 
   // A new upload between two pages lands before the first page, not in the next.
@@ -449,12 +451,12 @@ TEST_CASE("tracks store: ListByArtist pages newest first and new tracks shift no
 
   auto second = store->ListByArtist(500, 2, first->next_cursor);
   REQUIRE(second.ok());
-  CHECK(ids(*second) == Ids{3, 2});
+  CHECK(ids(*second) == Ids{4, 3});
   auto last = store->ListByArtist(500, 2, second->next_cursor);
   REQUIRE(last.ok());
-  CHECK(ids(*last) == Ids{1});
+  CHECK(ids(*last) == Ids{2});
   CHECK_FALSE(last->next_cursor);
-  CHECK(ids(*store->ListByArtist(500, 10, std::nullopt)) == Ids{7, 5, 4, 3, 2, 1});
+  CHECK(ids(*store->ListByArtist(500, 10, std::nullopt)) == Ids{7, 1, 5, 4, 3, 2});
 }
 
 TEST_CASE("tracks store: a version 1 database gets the version column and keeps its tracks") {
