@@ -17,6 +17,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -166,10 +167,7 @@ class Launcher {
   }
 
   bool AllListening(const std::vector<Service>& wave) const {
-    for (Service service : wave) {
-      if (urls_[service].empty()) return false;
-    }
-    return true;
+    return std::ranges::all_of(wave, [&](Service service) { return !urls_[service].empty(); });
   }
 
   // Waits for the next thing to happen: output, a signal, a child's exit.
@@ -193,22 +191,25 @@ class Launcher {
       const Service service = readers[i - 1];
       for (const std::string& line : children_.at(service).ReadLines()) OnLine(service, line);
     }
-    if (fds[0].revents & POLLIN) {
-      signalfd_siginfo info;
-      if (read(signal_fd_, &info, sizeof info) == sizeof info) {
-        if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
-          std::cerr << kName << ": " << (info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM")
-                    << ", stopping the services\n";
-          return Event::kStopRequested;
-        }
-        // SIGCHLD: several exits may share one signal.
-        for (auto& [service, child] : children_) {
-          if (auto code = child.Reap()) {
-            std::cerr << kName << ": " << kServiceNames[service] << " exited unexpectedly (code "
-                      << *code << "); stopping the others\n";
-            return Event::kChildExited;
-          }
-        }
+    if (fds[0].revents & POLLIN) return OnSignal();
+    return Event::kProgress;
+  }
+
+  // A signal is waiting on signal_fd_: a stop request, or SIGCHLD.
+  Event OnSignal() {
+    signalfd_siginfo info;
+    if (read(signal_fd_, &info, sizeof info) != sizeof info) return Event::kProgress;
+    if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
+      std::cerr << kName << ": " << (info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM")
+                << ", stopping the services\n";
+      return Event::kStopRequested;
+    }
+    // SIGCHLD: several exits may share one signal.
+    for (auto& [service, child] : children_) {
+      if (auto code = child.Reap()) {
+        std::cerr << kName << ": " << kServiceNames[service] << " exited unexpectedly (code "
+                  << *code << "); stopping the others\n";
+        return Event::kChildExited;
       }
     }
     return Event::kProgress;

@@ -82,6 +82,23 @@ TrackRecord ReadRecord(const sqlite::Query& query) {
   return track;
 }
 
+// `fields` (TrackField bits) of `changes` written over `track`.
+void ApplyChanges(TrackRecord& track, const TrackRecord& changes, unsigned fields,
+                  const std::string& new_secret) {
+  if ((fields & kTitle) != 0) track.title = changes.title;
+  if ((fields & kDurationMs) != 0) track.duration_ms = changes.duration_ms;
+  if ((fields & kArtworkUrl) != 0) track.artwork_url = changes.artwork_url;
+  if ((fields & kGenre) != 0) track.genre = changes.genre;
+  if ((fields & kBlockedTerritories) != 0) track.blocked_territories = changes.blocked_territories;
+  if ((fields & kDownloadable) != 0) track.downloadable = changes.downloadable;
+  if ((fields & kVisibility) != 0) {
+    track.is_private = changes.is_private;
+    // A track that stays private keeps its share link.
+    if (!track.is_private) track.secret_token.clear();
+    if (track.is_private && track.secret_token.empty()) track.secret_token = new_secret;
+  }
+}
+
 std::int64_t NowS() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -176,19 +193,7 @@ twirp::Result<TrackRecord> TracksStore::UpdateTrack(std::int64_t id, std::int64_
                                  std::to_string(expected_version))
           .WithMeta("current_version", std::to_string(track.version));
     }
-    if ((fields & kTitle) != 0) track.title = changes.title;
-    if ((fields & kDurationMs) != 0) track.duration_ms = changes.duration_ms;
-    if ((fields & kArtworkUrl) != 0) track.artwork_url = changes.artwork_url;
-    if ((fields & kGenre) != 0) track.genre = changes.genre;
-    if ((fields & kBlockedTerritories) != 0)
-      track.blocked_territories = changes.blocked_territories;
-    if ((fields & kDownloadable) != 0) track.downloadable = changes.downloadable;
-    if ((fields & kVisibility) != 0) {
-      track.is_private = changes.is_private;
-      // A track that stays private keeps its share link.
-      if (!track.is_private) track.secret_token.clear();
-      if (track.is_private && track.secret_token.empty()) track.secret_token = new_secret;
-    }
+    ApplyChanges(track, changes, fields, new_secret);
     ++track.version;
     return PutLocked(track);
   });
