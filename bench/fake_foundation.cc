@@ -72,6 +72,23 @@ class FakeTrackMetadata final : public tracks::TrackMetadata {
     co_return response;
   }
 
+  Awaitable<Result<tracks::CreateTrackResponse>> CreateTrack(
+      Context&, const tracks::CreateTrackRequest&) override {
+    co_return twirp::UnimplementedError("not used by the fanout benchmark");
+  }
+  Awaitable<Result<tracks::UpdateTrackResponse>> UpdateTrack(
+      Context&, const tracks::UpdateTrackRequest&) override {
+    co_return twirp::UnimplementedError("not used by the fanout benchmark");
+  }
+  Awaitable<Result<tracks::DeleteTrackResponse>> DeleteTrack(
+      Context&, const tracks::DeleteTrackRequest&) override {
+    co_return twirp::UnimplementedError("not used by the fanout benchmark");
+  }
+  Awaitable<Result<tracks::ListTracksByArtistResponse>> ListTracksByArtist(
+      Context&, const tracks::ListTracksByArtistRequest&) override {
+    co_return twirp::UnimplementedError("not used by the fanout benchmark");
+  }
+
  private:
   Delay delay_;
 };
@@ -141,6 +158,14 @@ class FakeLikes final : public likes::Likes {
       Context& ctx, const likes::ListUserLikesRequest&) override {
     co_await delay_(ctx);
     co_return likes::ListUserLikesResponse();
+  }
+  Awaitable<Result<likes::CountLikesByDayResponse>> CountLikesByDay(
+      Context&, const likes::CountLikesByDayRequest&) override {
+    co_return twirp::UnimplementedError("not used by the fanout benchmark");
+  }
+  Awaitable<Result<likes::ListTrackLikersResponse>> ListTrackLikers(
+      Context&, const likes::ListTrackLikersRequest&) override {
+    co_return twirp::UnimplementedError("not used by the fanout benchmark");
   }
 
  private:

@@ -1,8 +1,9 @@
 // reference-system --base-port N --data-dir DIR [--host 127.0.0.1] [--bin-dir DIR]
 //
 // Starts the reference system as child processes, each on host:base+i:
-//   foundation-users, foundation-tracks, foundation-likes (all with --seed: a new
-//   data dir gets the deterministic data set), vas-tracks, mobile-bff
+//   foundation-users, foundation-tracks, foundation-likes, foundation-reposts (all
+//   with --seed: a new data dir gets the deterministic data set), vas-tracks,
+//   mobile-bff
 // (--base-port 0: every service on a free port of its own choosing). Prints
 //   NAME listening on http://HOST:PORT      one per service, once all are up
 //   token USERNAME TOKEN                    one per demo user
@@ -16,6 +17,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -44,10 +46,12 @@ constexpr std::string_view kName = "reference-system";
 
 // The services in start order; each wave starts together and must be listening
 // before the next one starts, because the next one is given its URLs.
-enum Service { kUsers, kTracks, kLikes, kVas, kBff, kServiceCount };
+enum Service { kUsers, kTracks, kLikes, kReposts, kVas, kBff, kServiceCount };
 constexpr std::array<std::string_view, kServiceCount> kServiceNames = {
-    "foundation-users", "foundation-tracks", "foundation-likes", "vas-tracks", "mobile-bff"};
-const std::vector<std::vector<Service>> kWaves = {{kUsers, kTracks, kLikes}, {kVas}, {kBff}};
+    "foundation-users",   "foundation-tracks", "foundation-likes",
+    "foundation-reposts", "vas-tracks",        "mobile-bff"};
+const std::vector<std::vector<Service>> kWaves = {
+    {kUsers, kTracks, kLikes, kReposts}, {kVas}, {kBff}};
 
 struct Flags {
   int base_port = -1;
@@ -138,7 +142,8 @@ class Launcher {
     switch (service) {
       case kUsers:
       case kTracks:
-      case kLikes: argv.insert(argv.end(), {"--data-dir", flags_.data_dir, "--seed"}); break;
+      case kLikes:
+      case kReposts: argv.insert(argv.end(), {"--data-dir", flags_.data_dir, "--seed"}); break;
       case kVas:
         argv.insert(argv.end(), {"--track-metadata-url", urls_[kTracks], "--likes-url",
                                  urls_[kLikes], "--users-url", urls_[kUsers]});
@@ -162,10 +167,7 @@ class Launcher {
   }
 
   bool AllListening(const std::vector<Service>& wave) const {
-    for (Service service : wave) {
-      if (urls_[service].empty()) return false;
-    }
-    return true;
+    return std::ranges::all_of(wave, [&](Service service) { return !urls_[service].empty(); });
   }
 
   // Waits for the next thing to happen: output, a signal, a child's exit.
@@ -189,22 +191,25 @@ class Launcher {
       const Service service = readers[i - 1];
       for (const std::string& line : children_.at(service).ReadLines()) OnLine(service, line);
     }
-    if (fds[0].revents & POLLIN) {
-      signalfd_siginfo info;
-      if (read(signal_fd_, &info, sizeof info) == sizeof info) {
-        if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
-          std::cerr << kName << ": " << (info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM")
-                    << ", stopping the services\n";
-          return Event::kStopRequested;
-        }
-        // SIGCHLD: several exits may share one signal.
-        for (auto& [service, child] : children_) {
-          if (auto code = child.Reap()) {
-            std::cerr << kName << ": " << kServiceNames[service] << " exited unexpectedly (code "
-                      << *code << "); stopping the others\n";
-            return Event::kChildExited;
-          }
-        }
+    if (fds[0].revents & POLLIN) return OnSignal();
+    return Event::kProgress;
+  }
+
+  // A signal is waiting on signal_fd_: a stop request, or SIGCHLD.
+  Event OnSignal() {
+    signalfd_siginfo info;
+    if (read(signal_fd_, &info, sizeof info) != sizeof info) return Event::kProgress;
+    if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
+      std::cerr << kName << ": " << (info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM")
+                << ", stopping the services\n";
+      return Event::kStopRequested;
+    }
+    // SIGCHLD: several exits may share one signal.
+    for (auto& [service, child] : children_) {
+      if (auto code = child.Reap()) {
+        std::cerr << kName << ": " << kServiceNames[service] << " exited unexpectedly (code "
+                  << *code << "); stopping the others\n";
+        return Event::kChildExited;
       }
     }
     return Event::kProgress;
@@ -253,7 +258,7 @@ int main(int argc, char* argv[]) {
   po::options_description description(std::string(kName) + " options");
   description.add_options()("help,h", "show this help")(
       "base-port", po::value(&flags.base_port)->required(),
-      "services listen on base-port .. base-port+4 (0: free ports, printed)")(
+      "services listen on base-port .. base-port+5 (0: free ports, printed)")(
       "data-dir", po::value(&flags.data_dir)->required(),
       "directory of the foundation services' databases (seeded when new)")(
       "host", po::value(&flags.host)->default_value("127.0.0.1"), "address to listen on")(

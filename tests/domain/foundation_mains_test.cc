@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "foundation/likes/v1/likes.twirp.h"
+#include "foundation/reposts/v1/reposts.twirp.h"
 #include "foundation/tracks/v1/track_metadata.twirp.h"
 #include "foundation/users/v1/users.twirp.h"
 #include "process/child_process.h"
@@ -91,6 +93,22 @@ TEST_CASE("foundation-tracks and foundation-users serve the seed from their own 
 
   CHECK(tracks.Stop(10s) == 0);
   CHECK(users.Stop(10s) == 0);
+}
+
+TEST_CASE("foundation-reposts serves the seed's reposts from reposts.db and exits 0 on SIGTERM") {
+  TempDir dir;
+  ChildProcess process({FOUNDATION_REPOSTS_BIN, "--listen", "127.0.0.1:0", "--data-dir",
+                        dir.File("data"), "--seed"});
+  foundation::reposts::v1::RepostsClient client(Start(process, "foundation-reposts"));
+  foundation::reposts::v1::CountRepostsRequest request;
+  request.add_track_ids(seed::kPlainTrack);
+  request.add_track_ids(seed::kNotDownloadableTrack);
+  auto counts = client.CountRepostsBlocking(request);
+  REQUIRE(counts.ok());
+  CHECK(counts->counts().at(seed::kPlainTrack) == seed::kPlainTrackReposts);
+  CHECK(counts->counts().at(seed::kNotDownloadableTrack) == 0);
+  CHECK(process.Stop(10s) == 0);
+  CHECK(std::filesystem::exists(dir.File("data") + "/reposts.db"));
 }
 
 TEST_CASE("a foundation executable refuses a bad --listen with exit code 2") {

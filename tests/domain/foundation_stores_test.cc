@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "likes/store.h"
+#include "reposts/store.h"
 #include "temp_dir.h"
 #include "tracks/store.h"
 #include "users/store.h"
@@ -165,6 +166,65 @@ TEST_CASE("likes store: ListUserLikes pages newest first until the last page has
   CHECK(store->ListUserLikes(1, 2, std::nullopt)->track_ids == Ids{4, 6});
 }
 
+TEST_CASE("likes store: CountLikesByDay counts a track's likes per UTC day in the range") {
+  domain_test::TempDir dir;
+  auto store = OpenOrFail<LikesStore>(dir.File("likes.db"));
+  constexpr std::int64_t kDay = 86'400'000;
+  constexpr std::int64_t kJan1 = 1'735'689'600'000;  // 2025-01-01T00:00:00Z
+  REQUIRE(store->Like(1, 7, kJan1).ok());
+  REQUIRE(store->Like(2, 7, kJan1 + kDay - 1).ok());  // 23:59:59.999, still Jan 1
+  REQUIRE(store->Like(3, 7, kJan1 + kDay).ok());      // Jan 2
+  REQUIRE(store->Like(4, 7, kJan1 + 3 * kDay).ok());  // Jan 4: at `until`, left out
+  REQUIRE(store->Like(5, 8, kJan1).ok());             // another track
+  using foundation::likes::DayCount;
+  const std::int64_t jan1 = kJan1 / kDay;
+  CHECK(*store->CountLikesByDay(7, kJan1, kJan1 + 3 * kDay) ==
+        std::vector<DayCount>{{jan1, 2}, {jan1 + 1, 1}});
+  CHECK(*store->CountLikesByDay(7, kJan1 + 1, kJan1 + 4 * kDay) ==
+        std::vector<DayCount>{{jan1, 1}, {jan1 + 1, 1}, {jan1 + 3, 1}});
+  CHECK(store->CountLikesByDay(9, kJan1, kJan1 + kDay)->empty());
+}
+
+TEST_CASE("likes store: ListTrackLikers pages newest first and new likes shift no later page") {
+  domain_test::TempDir dir;
+  auto store = OpenOrFail<LikesStore>(dir.File("likes.db"));
+  for (std::int64_t user = 1; user <= 5; ++user) REQUIRE(store->Like(user, 7).ok());
+  REQUIRE(store->Like(6, 8).ok());
+  auto first = store->ListTrackLikers(7, 2, std::nullopt);
+  REQUIRE(first.ok());
+  CHECK(first->user_ids == Ids{5, 4});
+  REQUIRE(store->Like(9, 7).ok());  // between two pages
+  auto second = store->ListTrackLikers(7, 2, first->next_cursor);
+  CHECK(second->user_ids == Ids{3, 2});
+  auto last = store->ListTrackLikers(7, 2, second->next_cursor);
+  CHECK(last->user_ids == Ids{1});
+  CHECK_FALSE(last->next_cursor);
+}
+
+TEST_CASE("likes store: a version 1 database is migrated and keeps its likes") {
+  domain_test::TempDir dir;
+  const std::string path = dir.File("likes.db");
+  {
+    RawDatabase raw(path);
+    raw.Exec(
+        "CREATE TABLE likes (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, track_id INTEGER "
+        "NOT NULL, liked_at_ms INTEGER NOT NULL, UNIQUE (user_id, track_id));"
+        "CREATE INDEX likes_by_track ON likes (track_id);"
+        "CREATE INDEX likes_by_user ON likes (user_id, id);"
+        "INSERT INTO likes (user_id, track_id, liked_at_ms) VALUES (1, 7, 1000), (2, 7, 2000);"
+        "PRAGMA user_version = 1;");
+  }
+  auto store = OpenOrFail<LikesStore>(path);
+  CHECK_FALSE(store->created());
+  CHECK(store->ListTrackLikers(7, 10, std::nullopt)->user_ids == Ids{2, 1});
+  CHECK(store->CountLikes(Ids{7})->at(7) == 2);
+  store.reset();
+  CHECK(RawDatabase(path).Column("PRAGMA user_version") == std::vector<std::string>{"2"});
+  CHECK(RawDatabase(path).Column("SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                                 "name LIKE 'likes_by_track%' ORDER BY name") ==
+        std::vector<std::string>{"likes_by_track_id", "likes_by_track_time"});
+}
+
 TEST_CASE("likes store: data survives a reopen, and populate runs only for a new database") {
   domain_test::TempDir dir;
   int populated = 0;
@@ -221,6 +281,29 @@ TEST_CASE("stores: a database that cannot be opened is an internal error, not a 
   CHECK(tracks.error().code() == twirp::ErrorCode::kInternal);
 }
 
+TEST_CASE("reposts store: reposts live in their own table and answer what likes answer") {
+  domain_test::TempDir dir;
+  using foundation::reposts::RepostsStore;
+  auto store = OpenOrFail<RepostsStore>(dir.File("reposts.db"));
+  CHECK(store->created());
+  constexpr std::int64_t kJan1 = 1'735'689'600'000;  // 2025-01-01T00:00:00Z
+  CHECK(*store->Add(1, 7, kJan1));
+  CHECK_FALSE(*store->Add(1, 7, kJan1 + 5));
+  CHECK(*store->Add(2, 7, kJan1 + 86'400'000));
+  CHECK(*store->Add(2, 8, kJan1));
+  CHECK(*store->Count(Ids{7, 8, 9}) ==
+        std::map<std::int64_t, std::int64_t>{{7, 2}, {8, 1}, {9, 0}});
+  CHECK(*store->Among(2, Ids{9, 8, 7}) == Ids{8, 7});
+  CHECK(store->ListByUser(2, 10, std::nullopt)->track_ids == Ids{8, 7});
+  CHECK(store->ListByTrack(7, 10, std::nullopt)->user_ids == Ids{2, 1});
+  CHECK(store->CountByDay(7, kJan1, kJan1 + 2 * 86'400'000)->size() == 2);
+  CHECK(*store->Remove(1, 7));
+  CHECK_FALSE(*store->Remove(1, 7));
+  store.reset();
+  CHECK(RawDatabase(dir.File("reposts.db")).Column("SELECT COUNT(*) FROM reposts") ==
+        std::vector<std::string>{"2"});
+}
+
 TEST_CASE("tracks store: GetTracks returns known tracks in the caller's order, each once") {
   domain_test::TempDir dir;
   {
@@ -262,6 +345,154 @@ TEST_CASE("tracks store: PutTrack replaces a track with the same id") {
   auto tracks = store->GetTracks(Ids{1});
   REQUIRE(tracks->size() == 1);
   CHECK((*tracks)[0] == changed);
+}
+
+TEST_CASE("tracks store: CreateTrack gives the next id and version 1") {
+  domain_test::TempDir dir;
+  auto store = OpenOrFail<TracksStore>(dir.File("tracks.db"));
+  REQUIRE(store->PutTrack(MakeTrack(7)).ok());
+  TrackRecord fresh = MakeTrack(0);
+  fresh.created_at_s = 0;  // now
+  auto created = store->CreateTrack(fresh);
+  REQUIRE(created.ok());
+  CHECK(created->id == 8);
+  CHECK(created->version == 1);
+  CHECK(created->created_at_s > 1'700'000'000);
+  CHECK(store->GetTracks(Ids{8})->at(0) == *created);
+}
+
+TEST_CASE("tracks store: UpdateTrack changes the named fields only and raises the version") {
+  domain_test::TempDir dir;
+  auto store = OpenOrFail<TracksStore>(dir.File("tracks.db"));
+  REQUIRE(store->PutTrack(MakeTrack(1)).ok());
+  TrackRecord changes = MakeTrack(1);
+  changes.title = "New title";
+  changes.genre = "not asked for";
+  changes.is_private = true;
+  auto updated = store->UpdateTrack(
+      1, 1, changes, foundation::tracks::kTitle | foundation::tracks::kVisibility, "fresh-secret");
+  REQUIRE(updated.ok());
+  CHECK(updated->version == 2);
+  CHECK(updated->title == "New title");
+  CHECK(updated->genre == "jazz");
+  CHECK(updated->secret_token == "fresh-secret");
+  CHECK(store->GetTracks(Ids{1})->at(0) == *updated);
+
+  // Still private: the share link stays; public again: it goes.
+  auto again = store->UpdateTrack(1, 2, changes, foundation::tracks::kVisibility, "other");
+  REQUIRE(again.ok());
+  CHECK(again->secret_token == "fresh-secret");
+  changes.is_private = false;
+  auto made_public = store->UpdateTrack(1, 3, changes, foundation::tracks::kVisibility, "");
+  REQUIRE(made_public.ok());
+  CHECK(made_public->secret_token.empty());
+  CHECK(made_public->version == 4);
+}
+
+TEST_CASE("tracks store: UpdateTrack at a stale version is aborted and writes nothing") {
+  domain_test::TempDir dir;
+  auto store = OpenOrFail<TracksStore>(dir.File("tracks.db"));
+  REQUIRE(store->PutTrack(MakeTrack(1)).ok());
+  TrackRecord changes = MakeTrack(1);
+  changes.title = "First writer";
+  REQUIRE(store->UpdateTrack(1, 1, changes, foundation::tracks::kTitle, "").ok());
+
+  changes.title = "Second writer, who read version 1";
+  auto stale = store->UpdateTrack(1, 1, changes, foundation::tracks::kTitle, "");
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.error().code() == twirp::ErrorCode::kAborted);
+  CHECK(stale.error().meta("current_version") == "2");
+  const TrackRecord stored = store->GetTracks(Ids{1})->at(0);
+  CHECK(stored.title == "First writer");
+  CHECK(stored.version == 2);
+
+  auto unknown = store->UpdateTrack(99, 1, changes, foundation::tracks::kTitle, "");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code() == twirp::ErrorCode::kNotFound);
+}
+
+TEST_CASE("tracks store: DeleteTrack is idempotent") {
+  domain_test::TempDir dir;
+  auto store = OpenOrFail<TracksStore>(dir.File("tracks.db"));
+  REQUIRE(store->PutTrack(MakeTrack(1)).ok());
+  CHECK(*store->DeleteTrack(1));
+  CHECK_FALSE(*store->DeleteTrack(1));
+  CHECK(store->GetTracks(Ids{1})->empty());
+}
+
+TEST_CASE("tracks store: ListByArtist pages newest first and new tracks shift no later page") {
+  domain_test::TempDir dir;
+  auto store = OpenOrFail<TracksStore>(dir.File("tracks.db"));
+  // Artist 500 has tracks 1..5; track 1 is the newest (the order is by creation
+  // time, not id), tracks 3 and 4 were created in the same second, so the id
+  // breaks the tie. Track 6 is another artist's.
+  for (std::int64_t id = 1; id <= 6; ++id) {
+    TrackRecord track = MakeTrack(id);
+    track.artist_user_id = id == 6 ? 501 : 500;
+    if (id == 1) track.created_at_s = MakeTrack(10).created_at_s;
+    if (id == 4) track.created_at_s = MakeTrack(3).created_at_s;
+    REQUIRE(store->PutTrack(track).ok());
+  }
+  auto ids = [](const foundation::tracks::TracksPage& page) {
+    Ids out;
+    for (const auto& track : page.tracks) out.push_back(track.id);
+    return out;
+  };
+  auto first = store->ListByArtist(500, 2, std::nullopt);
+  REQUIRE(first.ok());
+  CHECK(ids(*first) == Ids{1, 5});
+  REQUIRE(first->next_cursor);
+
+  // A new upload between two pages lands before the first page, not in the next.
+  TrackRecord upload = MakeTrack(0);
+  upload.artist_user_id = 500;
+  upload.created_at_s = 0;
+  REQUIRE(store->CreateTrack(upload).ok());
+
+  auto second = store->ListByArtist(500, 2, first->next_cursor);
+  REQUIRE(second.ok());
+  CHECK(ids(*second) == Ids{4, 3});
+  auto last = store->ListByArtist(500, 2, second->next_cursor);
+  REQUIRE(last.ok());
+  CHECK(ids(*last) == Ids{2});
+  CHECK_FALSE(last->next_cursor);
+  CHECK(ids(*store->ListByArtist(500, 10, std::nullopt)) == Ids{7, 1, 5, 4, 3, 2});
+}
+
+TEST_CASE("tracks store: a version 1 database gets the version column and keeps its tracks") {
+  domain_test::TempDir dir;
+  const std::string path = dir.File("tracks.db");
+  {
+    // tracks.db as the build before versions wrote it.
+    RawDatabase raw(path);
+    raw.Exec(
+        "CREATE TABLE tracks (id INTEGER PRIMARY KEY, title TEXT NOT NULL, "
+        "artist_user_id INTEGER NOT NULL, duration_ms INTEGER NOT NULL, artwork_url TEXT NOT "
+        "NULL, genre TEXT NOT NULL, created_at_s INTEGER NOT NULL, is_private INTEGER NOT NULL, "
+        "secret_token TEXT NOT NULL, blocked_territories TEXT NOT NULL, downloadable INTEGER NOT "
+        "NULL);"
+        "INSERT INTO tracks VALUES (1, 'Old', 42, 1000, 'https://a/1', 'jazz', 1700000000, 0, '', "
+        "'DE', 1);"
+        "PRAGMA user_version = 1;");
+  }
+  bool populated = false;
+  auto store = OpenOrFail<TracksStore>(path, [&](TracksStore&) {
+    populated = true;
+    return twirp::Ok();
+  });
+  CHECK_FALSE(store->created());
+  CHECK_FALSE(populated);
+  auto tracks = store->GetTracks(Ids{1});
+  REQUIRE(tracks->size() == 1);
+  CHECK(tracks->at(0).title == "Old");
+  CHECK(tracks->at(0).version == 1);
+  CHECK(tracks->at(0).blocked_territories == std::vector<std::string>{"DE"});
+  CHECK(store->ListByArtist(42, 10, std::nullopt)->tracks.size() == 1);
+  TrackRecord changes;
+  changes.title = "Renamed";
+  CHECK(store->UpdateTrack(1, 1, changes, foundation::tracks::kTitle, "")->version == 2);
+  store.reset();
+  CHECK(RawDatabase(path).Column("PRAGMA user_version") == std::vector<std::string>{"2"});
 }
 
 TEST_CASE("users store: profiles, blocks and sessions, persisted across reopen") {

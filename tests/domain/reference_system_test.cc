@@ -71,7 +71,7 @@ class ReferenceSystem {
   explicit ReferenceSystem(const std::string& data_dir)
       : process_({REFERENCE_SYSTEM_BIN, "--base-port", "0", "--data-dir", data_dir}) {
     ports_ = ReadPorts(process_, "reference-system ready");
-    REQUIRE(ports_.size() == 5);
+    REQUIRE(ports_.size() == 6);
   }
   std::uint16_t port(const std::string& name) const { return ports_.at(name); }
   ChildProcess& process() { return process_; }
@@ -489,6 +489,23 @@ TEST_CASE("Likes survive a restart of the system on the same data dir", "[domain
   CHECK(unlike.status == 200);
   CHECK(json::parse(unlike.body).at("changed") == true);
   CHECK(likes_count(app, seed::kNotDownloadableTrack).at("likesCount") == 0);
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("The launcher starts foundation-reposts with the foundation and seeds its reposts",
+          "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const auto response =
+      RoundTrip(system.port("foundation-reposts"),
+                BuildRequest("POST", "/twirp/foundation.reposts.v1.Reposts/CountReposts",
+                             {"Content-Type: application/json"}, R"({"trackIds":[1,5]})"));
+  REQUIRE(response);
+  REQUIRE(response->status == 200);
+  // 64-bit integers are JSON strings (wire-protocol.md §3.4).
+  const json counts = json::parse(response->body).at("counts");
+  CHECK(counts.at("1") == std::to_string(seed::kPlainTrackReposts));
+  CHECK(counts.at("5") == "0");
   CHECK(system.Stop() == 0);
 }
 

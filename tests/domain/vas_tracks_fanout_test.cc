@@ -173,6 +173,22 @@ class FakeTrackMetadata final : public tracks_v1::TrackMetadataBlocking {
       twirp::Context&, const tracks_v1::GetTracksRequest& request) override {
     return foundation_.Records(request);
   }
+  twirp::Result<tracks_v1::CreateTrackResponse> CreateTrack(
+      twirp::Context&, const tracks_v1::CreateTrackRequest&) override {
+    return twirp::UnimplementedError("not used by GetTracks");
+  }
+  twirp::Result<tracks_v1::UpdateTrackResponse> UpdateTrack(
+      twirp::Context&, const tracks_v1::UpdateTrackRequest&) override {
+    return twirp::UnimplementedError("not used by GetTracks");
+  }
+  twirp::Result<tracks_v1::DeleteTrackResponse> DeleteTrack(
+      twirp::Context&, const tracks_v1::DeleteTrackRequest&) override {
+    return twirp::UnimplementedError("not used by GetTracks");
+  }
+  twirp::Result<tracks_v1::ListTracksByArtistResponse> ListTracksByArtist(
+      twirp::Context&, const tracks_v1::ListTracksByArtistRequest&) override {
+    return twirp::UnimplementedError("not used by GetTracks");
+  }
 
  private:
   Foundation& foundation_;
@@ -229,6 +245,14 @@ class FakeLikes final : public likes_v1::LikesBlocking {
   }
   twirp::Result<likes_v1::ListUserLikesResponse> ListUserLikes(
       twirp::Context&, const likes_v1::ListUserLikesRequest&) override {
+    return twirp::UnimplementedError("not used by GetTracks");
+  }
+  twirp::Result<likes_v1::CountLikesByDayResponse> CountLikesByDay(
+      twirp::Context&, const likes_v1::CountLikesByDayRequest&) override {
+    return twirp::UnimplementedError("not used by GetTracks");
+  }
+  twirp::Result<likes_v1::ListTrackLikersResponse> ListTrackLikers(
+      twirp::Context&, const likes_v1::ListTrackLikersRequest&) override {
     return twirp::UnimplementedError("not used by GetTracks");
   }
 

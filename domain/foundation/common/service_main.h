@@ -1,4 +1,4 @@
-// What the three foundation mains share: flags, signals, graceful shutdown.
+// What the foundation mains share: flags, signals, graceful shutdown.
 //
 //   <name> --listen 127.0.0.1:PORT --data-dir DIR [--seed] [--worker-threads N]
 //          [--io-threads N] [--shutdown-grace-ms MS]

@@ -1,8 +1,13 @@
 #include "validate.h"
 
+#include <algorithm>
 #include <string>
 
 namespace foundation {
+
+int PageSize(int requested) {
+  return requested == 0 ? kDefaultPageSize : std::clamp(requested, 1, kMaxPageSize);
+}
 
 std::optional<twirp::Error> CheckId(std::string_view field, std::int64_t id) {
   if (id == 0) return twirp::RequiredArgumentError(std::string(field));

@@ -16,6 +16,12 @@ namespace foundation {
 // response size predictable; callers with more split them.
 inline constexpr std::size_t kMaxBatchIds = 500;
 
+// Page sizes of the List methods: 0 asks for the default, others are clamped
+// to 1..kMaxPageSize, so that every list pages alike.
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 200;
+int PageSize(int requested);
+
 // A required id field: required_argument when 0, invalid_argument when negative
 // (ids start at 1). Meta "argument" is `field`.
 std::optional<twirp::Error> CheckId(std::string_view field, std::int64_t id);

@@ -1,34 +1,14 @@
 #include "likes/service.h"
 
-#include <algorithm>
-#include <charconv>
-#include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 
+#include "common/link_service.h"
 #include "common/validate.h"
 
 namespace foundation::likes {
 
 namespace {
-
-// Page tokens are opaque to callers; inside they are the cursor of the last
-// like returned. The prefix versions the format, so it can change.
-constexpr std::string_view kPageTokenPrefix = "l1.";
-
-std::string EncodePageToken(std::int64_t cursor) {
-  return std::string(kPageTokenPrefix) + std::to_string(cursor);
-}
-
-std::optional<std::int64_t> DecodePageToken(std::string_view token) {
-  if (!token.starts_with(kPageTokenPrefix)) return std::nullopt;
-  token.remove_prefix(kPageTokenPrefix.size());
-  std::int64_t cursor = 0;
-  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), cursor);
-  if (ec != std::errc() || end != token.data() + token.size() || cursor < 1) return std::nullopt;
-  return cursor;
-}
 
 template <class Repeated>
 std::span<const std::int64_t> Span(const Repeated& field) {
@@ -83,21 +63,17 @@ twirp::Result<v1::GetLikedTracksResponse> LikesService::GetLikedTracks(
 
 twirp::Result<v1::ListUserLikesResponse> LikesService::ListUserLikes(
     twirp::Context&, const v1::ListUserLikesRequest& request) {
-  if (auto error = CheckId("user_id", request.user_id())) return *error;
-  std::optional<std::int64_t> cursor;
-  if (!request.page_token().empty()) {
-    cursor = DecodePageToken(request.page_token());
-    if (!cursor)
-      return twirp::InvalidArgumentError("page_token", "is not a token from this service");
-  }
-  const int page_size = request.page_size() == 0 ? kDefaultPageSize
-                                                 : std::clamp(request.page_size(), 1, kMaxPageSize);
-  auto page = store_->ListUserLikes(request.user_id(), page_size, cursor);
-  if (!page.ok()) return std::move(page).error();
-  v1::ListUserLikesResponse response;
-  response.mutable_track_ids()->Add(page->track_ids.begin(), page->track_ids.end());
-  if (page->next_cursor) response.set_next_page_token(EncodePageToken(*page->next_cursor));
-  return response;
+  return links::ListByUser<v1::ListUserLikesResponse>(*store_, request);
+}
+
+twirp::Result<v1::CountLikesByDayResponse> LikesService::CountLikesByDay(
+    twirp::Context&, const v1::CountLikesByDayRequest& request) {
+  return links::CountByDay<v1::CountLikesByDayResponse>(*store_, request);
+}
+
+twirp::Result<v1::ListTrackLikersResponse> LikesService::ListTrackLikers(
+    twirp::Context&, const v1::ListTrackLikersRequest& request) {
+  return links::ListByTrack<v1::ListTrackLikersResponse>(*store_, request);
 }
 
 }  // namespace foundation::likes

@@ -4,14 +4,15 @@
 
 #include <memory>
 
+#include "common/validate.h"
 #include "foundation/likes/v1/likes.twirp.h"
 #include "likes/store.h"
 
 namespace foundation::likes {
 
-// ListUserLikes page sizes: 0 asks for the default, others are clamped.
-inline constexpr int kDefaultPageSize = 50;
-inline constexpr int kMaxPageSize = 200;
+// ListUserLikes pages like every foundation list (common/validate.h).
+using foundation::kDefaultPageSize;
+using foundation::kMaxPageSize;
 
 class LikesService final : public v1::LikesBlocking {
  public:
@@ -27,6 +28,10 @@ class LikesService final : public v1::LikesBlocking {
       twirp::Context& ctx, const v1::GetLikedTracksRequest& request) override;
   twirp::Result<v1::ListUserLikesResponse> ListUserLikes(
       twirp::Context& ctx, const v1::ListUserLikesRequest& request) override;
+  twirp::Result<v1::CountLikesByDayResponse> CountLikesByDay(
+      twirp::Context& ctx, const v1::CountLikesByDayRequest& request) override;
+  twirp::Result<v1::ListTrackLikersResponse> ListTrackLikers(
+      twirp::Context& ctx, const v1::ListTrackLikersRequest& request) override;
 
  private:
   std::shared_ptr<LikesStore> store_;

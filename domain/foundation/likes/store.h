@@ -5,28 +5,25 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "common/sqlite.h"
+#include "common/link_store.h"
 #include "twirpcpp/result.h"
 
 namespace foundation::likes {
 
 // One page of a user's likes, newest first.
-struct LikesPage {
-  std::vector<std::int64_t> track_ids;
-  // Pass to the next ListUserLikes call; nullopt on the last page.
-  std::optional<std::int64_t> next_cursor;
-};
+using LikesPage = links::UserLinksPage;
+// One page of a track's likers, newest like first.
+using LikersPage = links::TrackLinksPage;
+using links::DayCount;
 
-// Thread-safe: calls are serialized on the one connection, which SQLite would
-// do for writes anyway; reads are short indexed lookups. The services run
-// them on the server's worker pool, never on its I/O threads.
-class LikesStore {
+// A link store (common/link_store.h) named for likes: table `likes`, times in
+// `liked_at_ms`. Thread-safe.
+class LikesStore final : public links::LinkStore {
  public:
   using Populate = std::function<twirp::Result<void>(LikesStore&)>;
 
@@ -35,42 +32,40 @@ class LikesStore {
   static twirp::Result<std::unique_ptr<LikesStore>> Open(const std::string& path,
                                                          const Populate& populate = nullptr);
 
-  // Whether Open created the database (and ran `populate`).
-  bool created() const { return created_; }
-
-  // Idempotent: true when the like is new, false when it already existed (its
-  // time is then left as it was). Without a time, now.
-  twirp::Result<bool> Like(std::int64_t user_id, std::int64_t track_id);
-  twirp::Result<bool> Like(std::int64_t user_id, std::int64_t track_id, std::int64_t liked_at_ms);
-  // Idempotent: true when a like was removed.
-  twirp::Result<bool> Unlike(std::int64_t user_id, std::int64_t track_id);
-
-  // Likes per track for every id in `track_ids` (0 for tracks nobody likes).
+  twirp::Result<bool> Like(std::int64_t user_id, std::int64_t track_id) {
+    return Add(user_id, track_id);
+  }
+  twirp::Result<bool> Like(std::int64_t user_id, std::int64_t track_id, std::int64_t liked_at_ms) {
+    return Add(user_id, track_id, liked_at_ms);
+  }
+  twirp::Result<bool> Unlike(std::int64_t user_id, std::int64_t track_id) {
+    return Remove(user_id, track_id);
+  }
   twirp::Result<std::map<std::int64_t, std::int64_t>> CountLikes(
-      std::span<const std::int64_t> track_ids);
-  // The ids of `track_ids` the user likes, in the order given, each once.
+      std::span<const std::int64_t> track_ids) {
+    return Count(track_ids);
+  }
   twirp::Result<std::vector<std::int64_t>> LikedTracks(std::int64_t user_id,
-                                                       std::span<const std::int64_t> track_ids);
-  // Up to `limit` of the user's likes, newest first, after `cursor` (a previous
-  // page's next_cursor; nullopt for the first page).
+                                                       std::span<const std::int64_t> track_ids) {
+    return Among(user_id, track_ids);
+  }
   twirp::Result<LikesPage> ListUserLikes(std::int64_t user_id, int limit,
-                                         std::optional<std::int64_t> cursor);
+                                         std::optional<std::int64_t> cursor) {
+    return ListByUser(user_id, limit, cursor);
+  }
+  twirp::Result<std::vector<DayCount>> CountLikesByDay(std::int64_t track_id, std::int64_t since_ms,
+                                                       std::int64_t until_ms) {
+    return CountByDay(track_id, since_ms, until_ms);
+  }
+  twirp::Result<LikersPage> ListTrackLikers(std::int64_t track_id, int limit,
+                                            std::optional<std::int64_t> cursor) {
+    return ListByTrack(track_id, limit, cursor);
+  }
 
  private:
   friend struct sqlite::StoreOpener;
-  explicit LikesStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
-  twirp::Result<void> PrepareStatements();
-  twirp::Result<bool> LikeLocked(std::int64_t user_id, std::int64_t track_id,
-                                 std::int64_t liked_at_ms);
-
-  std::mutex mu_;
-  std::unique_ptr<sqlite::Database> db_;  // declared first: statements finalize before it closes
-  sqlite::Statement like_;
-  sqlite::Statement unlike_;
-  sqlite::Statement count_;
-  sqlite::Statement liked_;
-  sqlite::Statement list_;
-  bool created_ = false;
+  explicit LikesStore(std::unique_ptr<sqlite::Database> db)
+      : LinkStore(std::move(db), {.table = "likes", .time_column = "liked_at_ms"}) {}
 };
 
 }  // namespace foundation::likes

@@ -1,6 +1,6 @@
 // The reference system's deterministic data set. Every foundation service
 // writes its own part from its `--seed` flag into a new database, so that the
-// three databases agree without any service touching another's.
+// databases agree without any service touching another's.
 //
 // The special cases below are fixed so that end-to-end tests can name them.
 #pragma once
@@ -14,6 +14,9 @@
 
 namespace foundation::likes {
 class LikesStore;
+}
+namespace foundation::reposts {
+class RepostsStore;
 }
 namespace foundation::tracks {
 class TracksStore;
@@ -52,6 +55,8 @@ inline constexpr std::int64_t kArtistCount = 500;
 // Track 1: public, downloadable, by user 6; liked by alice and users 10..59.
 inline constexpr std::int64_t kPlainTrack = 1;
 inline constexpr std::int64_t kPlainTrackLikes = 51;
+// Track 1 is reposted by users 10..19, track 3 by alice; nothing else is.
+inline constexpr std::int64_t kPlainTrackReposts = 10;
 // Track 2: private, by alice, secret token "secret-2".
 inline constexpr std::int64_t kPrivateTrack = 2;
 // Track 3: public, blocked in DE only; liked by alice.
@@ -86,5 +91,6 @@ inline std::string SecretToken(std::int64_t track_id) {
 twirp::Result<void> SeedUsers(users::UsersStore& store);
 twirp::Result<void> SeedTracks(tracks::TracksStore& store);
 twirp::Result<void> SeedLikes(likes::LikesStore& store);
+twirp::Result<void> SeedReposts(reposts::RepostsStore& store);
 
 }  // namespace foundation::seed
