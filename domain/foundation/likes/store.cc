@@ -35,6 +35,13 @@ twirp::Result<std::unique_ptr<LikesStore>> LikesStore::Open(const std::string& p
       path, "likes store", {.sql = kSchema, .version = 1, .migrate = {}}, populate);
 }
 
+twirp::Result<void> LikesStore::Ping() {
+  const std::lock_guard lock(mu_);
+  auto version = db_->UserVersion();
+  if (!version.ok()) return std::move(version).error();
+  return twirp::Ok();
+}
+
 twirp::Result<void> LikesStore::PrepareStatements() {
   struct {
     sqlite::Statement* statement;

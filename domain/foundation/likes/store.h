@@ -38,6 +38,10 @@ class LikesStore {
   // Whether Open created the database (and ran `populate`).
   bool created() const { return created_; }
 
+  // A trivial query (the schema version), for GET /readyz: fails when the
+  // database no longer answers.
+  twirp::Result<void> Ping();
+
   // Idempotent: true when the like is new, false when it already existed (its
   // time is then left as it was). Without a time, now.
   twirp::Result<bool> Like(std::int64_t user_id, std::int64_t track_id);

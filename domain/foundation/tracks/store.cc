@@ -53,6 +53,13 @@ twirp::Result<std::unique_ptr<TracksStore>> TracksStore::Open(const std::string&
       path, "tracks store", {.sql = kSchema, .version = 1, .migrate = {}}, populate);
 }
 
+twirp::Result<void> TracksStore::Ping() {
+  const std::lock_guard lock(mu_);
+  auto version = db_->UserVersion();
+  if (!version.ok()) return std::move(version).error();
+  return twirp::Ok();
+}
+
 twirp::Result<void> TracksStore::PrepareStatements() {
   auto put = db_->Prepare(
       "INSERT OR REPLACE INTO tracks (id, title, artist_user_id, duration_ms, artwork_url, genre, "
