@@ -167,33 +167,49 @@ class Launcher {
   // Restarts the services that exit, until a signal.
   int Supervise() {
     while (true) {
-      std::optional<Clock::time_point> wake;
-      for (const Slot& slot : slots_) {
-        if (slot.restart_at && (!wake || *slot.restart_at < *wake)) wake = slot.restart_at;
-        if (slot.child && slot.child->running() && !slot.ready) {
-          const auto poll = Clock::now() + kReadyPollInterval;
-          if (!wake || poll < *wake) wake = poll;
-        }
-      }
-      const Event event = Wait(wake);
+      const Event event = Wait(NextWake());
       if (event == Event::kStopRequested) return StopAll(0);
       if (event == Event::kChildExited && flags_.fail_fast) return StopAll(1);
-      for (int i = 0; i < kServiceCount; ++i) {
-        Slot& slot = slots_[i];
-        if (!slot.restart_at || *slot.restart_at > Clock::now()) continue;
-        slot.restart_at.reset();
-        ++slot.restarts;
-        if (!Start(static_cast<Service>(i))) ScheduleRestart(static_cast<Service>(i));
+      RestartDue();
+      AnnounceReady();
+    }
+  }
+
+  // The next restart that is due, or the next readiness poll of a service
+  // that was restarted; nullopt when nothing is pending.
+  std::optional<Clock::time_point> NextWake() const {
+    std::optional<Clock::time_point> wake;
+    const auto earliest = [&wake](Clock::time_point at) {
+      if (!wake || at < *wake) wake = at;
+    };
+    for (const Slot& slot : slots_) {
+      if (slot.restart_at) earliest(*slot.restart_at);
+      if (slot.child && slot.child->running() && !slot.ready) {
+        earliest(Clock::now() + kReadyPollInterval);
       }
-      for (int i = 0; i < kServiceCount; ++i) {
-        Slot& slot = slots_[i];
-        if (!slot.child || !slot.child->running() || slot.ready || !PollReadiness(slot)) continue;
-        // Announced again, as at startup: whoever follows the launcher's output
-        // learns it is back, on the same URL.
-        std::cout << kServiceNames[i] << " listening on " << slot.url << std::endl;
-        std::cerr << kName << ": " << kServiceNames[i] << " is ready again (restart "
-                  << slot.restarts << ")\n";
-      }
+    }
+    return wake;
+  }
+
+  void RestartDue() {
+    for (int i = 0; i < kServiceCount; ++i) {
+      Slot& slot = slots_[i];
+      if (!slot.restart_at || *slot.restart_at > Clock::now()) continue;
+      slot.restart_at.reset();
+      ++slot.restarts;
+      if (!Start(static_cast<Service>(i))) ScheduleRestart(static_cast<Service>(i));
+    }
+  }
+
+  // Announces again, as at startup, each restarted service that has become
+  // ready: whoever follows the launcher's output learns it is back, on the same URL.
+  void AnnounceReady() {
+    for (int i = 0; i < kServiceCount; ++i) {
+      Slot& slot = slots_[i];
+      if (!slot.child || !slot.child->running() || slot.ready || !PollReadiness(slot)) continue;
+      std::cout << kServiceNames[i] << " listening on " << slot.url << std::endl;
+      std::cerr << kName << ": " << kServiceNames[i] << " is ready again (restart " << slot.restarts
+                << ")\n";
     }
   }
 
@@ -302,14 +318,20 @@ class Launcher {
       return Event::kStopRequested;
     }
     // SIGCHLD: several exits may share one signal.
-    Event event = Event::kProgress;
+    return ReapExited() ? Event::kChildExited : Event::kProgress;
+  }
+
+  // Reaps the children that have exited and, once supervising (without
+  // --fail-fast), schedules their restarts; whether any had exited.
+  bool ReapExited() {
+    bool any = false;
     for (int i = 0; i < kServiceCount; ++i) {
       Slot& slot = slots_[i];
       if (!slot.child || !slot.child->running()) continue;
       const auto code = slot.child->Reap();
       if (!code) continue;
       for (const std::string& line : slot.child->ReadLines()) OnLine(static_cast<Service>(i), line);
-      event = Event::kChildExited;
+      any = true;
       std::cerr << kName << ": " << kServiceNames[i] << " exited unexpectedly (" << Describe(*code)
                 << ")";
       if (!supervising_ || flags_.fail_fast) {
@@ -319,7 +341,7 @@ class Launcher {
         ScheduleRestart(static_cast<Service>(i));
       }
     }
-    return event;
+    return any;
   }
 
   void OnLine(Service service, const std::string& line) {
