@@ -701,7 +701,9 @@ TEST_CASE(
 
   // A steady feed load until stopped (a failing check stops it too, as the
   // jthread goes); Catch's macros stay on this thread.
-  std::atomic<int> answered{0}, failed{0}, degraded{0};
+  std::atomic<int> answered{0};
+  std::atomic<int> failed{0};
+  std::atomic<int> degraded{0};
   std::jthread load([&](const std::stop_token& stop) {
     while (!stop.stop_requested()) {
       const auto response = RoundTrip(app.port, BuildRequest("GET", feed, {}, ""));
