@@ -8,9 +8,14 @@
 //   NAME listening on http://HOST:PORT      one per service, once all are up
 //   token USERNAME TOKEN                    one per demo user
 //   reference-system ready
-// then runs until SIGINT or SIGTERM, which it forwards (upper tier first) and
-// exits 0 once every child has stopped cleanly. If a child exits on its own, the
-// launcher stops the others and exits 1. The children's own output goes to stderr.
+// once each has answered GET /readyz with 200 (wave by wave: a service starts
+// once those it calls are ready), then runs until SIGINT or SIGTERM, which it
+// forwards (upper tier first), and exits 0 once every child has stopped cleanly.
+// A child that exits on its own is restarted on the same host:port with a
+// backoff (100 ms doubling to 5 s) and announced again once ready, while the
+// others keep serving; with --fail-fast the launcher stops the others and exits
+// 1 instead. A child that exits before the system is ready stops everything.
+// The children's own output goes to stderr.
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -23,7 +28,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,6 +36,7 @@
 #include <boost/program_options.hpp>
 
 #include "process/child_process.h"
+#include "process/health.h"
 #include "process/service_process.h"
 #include "seed/seed.h"
 
@@ -60,6 +65,8 @@ struct Flags {
   std::string bin_dir;
   int startup_timeout_ms = 60'000;
   int stop_grace_ms = 15'000;
+  // A service's exit stops everything (exit 1) instead of a restart.
+  bool fail_fast = false;
 };
 
 // Where a service's executable is: --bin-dir, else next to this binary (an
@@ -90,44 +97,124 @@ std::optional<std::string> FindBinary(const Flags& flags, std::string_view name)
   return std::nullopt;
 }
 
+// How a service that exits is brought back (docs/reference-system.md,
+// "Supervision and health endpoints"): after kFirstBackoff, doubling with each
+// exit up to kMaxBackoff; a run that lasted kStableUptime starts over at
+// kFirstBackoff.
+constexpr milliseconds kFirstBackoff{100};
+constexpr milliseconds kMaxBackoff{5'000};
+constexpr milliseconds kStableUptime{10'000};
+// How often a service that is listening but not ready yet is asked again, and
+// how long one GET /readyz may take (the launcher waits for it).
+constexpr milliseconds kReadyPollInterval{50};
+constexpr milliseconds kReadyProbeTimeout{250};
+
+std::string Describe(int exit_code) {
+  return exit_code > 128 ? "killed by signal " + std::to_string(exit_code - 128)
+                         : "exit " + std::to_string(exit_code);
+}
+
 class Launcher {
  public:
   Launcher(Flags flags, int signal_fd) : flags_(std::move(flags)), signal_fd_(signal_fd) {}
 
-  // Starts everything and serves until a signal or a child's exit; the exit code.
+  // Starts everything and serves until a signal (or, with --fail-fast, a
+  // child's exit); the exit code.
   int Run() {
     for (const auto& wave : kWaves) {
       for (Service service : wave) {
         if (!Start(service)) return StopAll(1);
       }
       const auto deadline = Clock::now() + milliseconds(flags_.startup_timeout_ms);
-      while (!AllListening(wave)) {
-        const Event event = Wait(deadline);
-        if (event == Event::kStopRequested) return StopAll(0);
-        if (event == Event::kChildExited) return StopAll(1);
-        if (event == Event::kTimeout) {
-          std::cerr << kName << ": services did not start within " << flags_.startup_timeout_ms
+      while (!PollReadiness(wave)) {
+        if (Clock::now() >= deadline) {
+          std::cerr << kName << ": services were not ready within " << flags_.startup_timeout_ms
                     << " ms\n";
           return StopAll(1);
         }
+        const Event event = Wait(std::min(deadline, Clock::now() + kReadyPollInterval));
+        if (event == Event::kStopRequested) return StopAll(0);
+        // A service that cannot start on a fresh launch is a setup problem
+        // (a port taken, a bad data dir): say so rather than retry forever.
+        if (event == Event::kChildExited) return StopAll(1);
       }
     }
     for (int i = 0; i < kServiceCount; ++i) {
-      std::cout << kServiceNames[i] << " listening on " << urls_[i] << "\n";
+      std::cout << kServiceNames[i] << " listening on " << slots_[i].url << "\n";
     }
     for (const auto& user : foundation::seed::kDemoUsers) {
       std::cout << "token " << user.username << " " << user.token << "\n";
     }
     std::cout << kName << " ready" << std::endl;
-    while (true) {
-      const Event event = Wait(std::nullopt);
-      if (event == Event::kStopRequested) return StopAll(0);
-      if (event == Event::kChildExited) return StopAll(1);
-    }
+    supervising_ = true;
+    return Supervise();
   }
 
  private:
-  enum class Event { kProgress, kStopRequested, kChildExited, kTimeout };
+  enum class Event { kProgress, kStopRequested, kChildExited };
+
+  // One service: its process while it runs, where it listens, and its restarts.
+  struct Slot {
+    std::optional<domain::ChildProcess> child;
+    // "http://host:port" once known (from the flags, else its first announce);
+    // every restart listens there again, so that its callers keep their URL.
+    std::string url;
+    domain::ListenAddress address;
+    bool ready = false;  // GET /readyz answered 200 since the last start
+    Clock::time_point started;
+    milliseconds backoff = kFirstBackoff;
+    std::optional<Clock::time_point> restart_at;
+    int restarts = 0;
+  };
+
+  // Restarts the services that exit, until a signal.
+  int Supervise() {
+    while (true) {
+      const Event event = Wait(NextWake());
+      if (event == Event::kStopRequested) return StopAll(0);
+      if (event == Event::kChildExited && flags_.fail_fast) return StopAll(1);
+      RestartDue();
+      AnnounceReady();
+    }
+  }
+
+  // The next restart that is due, or the next readiness poll of a service
+  // that was restarted; nullopt when nothing is pending.
+  std::optional<Clock::time_point> NextWake() const {
+    std::optional<Clock::time_point> wake;
+    const auto earliest = [&wake](Clock::time_point at) {
+      if (!wake || at < *wake) wake = at;
+    };
+    for (const Slot& slot : slots_) {
+      if (slot.restart_at) earliest(*slot.restart_at);
+      if (slot.child && slot.child->running() && !slot.ready) {
+        earliest(Clock::now() + kReadyPollInterval);
+      }
+    }
+    return wake;
+  }
+
+  void RestartDue() {
+    for (int i = 0; i < kServiceCount; ++i) {
+      Slot& slot = slots_[i];
+      if (!slot.restart_at || *slot.restart_at > Clock::now()) continue;
+      slot.restart_at.reset();
+      ++slot.restarts;
+      if (!Start(static_cast<Service>(i))) ScheduleRestart(static_cast<Service>(i));
+    }
+  }
+
+  // Announces again, as at startup, each restarted service that has become
+  // ready: whoever follows the launcher's output learns it is back, on the same URL.
+  void AnnounceReady() {
+    for (int i = 0; i < kServiceCount; ++i) {
+      Slot& slot = slots_[i];
+      if (!slot.child || !slot.child->running() || slot.ready || !PollReadiness(slot)) continue;
+      std::cout << kServiceNames[i] << " listening on " << slot.url << std::endl;
+      std::cerr << kName << ": " << kServiceNames[i] << " is ready again (restart " << slot.restarts
+                << ")\n";
+    }
+  }
 
   bool Start(Service service) {
     const std::string name(kServiceNames[service]);
@@ -137,7 +224,12 @@ class Launcher {
                 << (flags_.bin_dir.empty() ? "" : " in --bin-dir " + flags_.bin_dir) << "\n";
       return false;
     }
-    const int port = flags_.base_port == 0 ? 0 : flags_.base_port + static_cast<int>(service);
+    Slot& slot = slots_[service];
+    if (slot.url.empty() && flags_.base_port != 0) {
+      SetUrl(slot, "http://" + flags_.host + ":" +
+                       std::to_string(flags_.base_port + static_cast<int>(service)));
+    }
+    const int port = slot.url.empty() ? 0 : slot.address.port;
     std::vector<std::string> argv = {*binary, "--listen", flags_.host + ":" + std::to_string(port)};
     switch (service) {
       case kUsers:
@@ -145,58 +237,83 @@ class Launcher {
       case kLikes:
       case kReposts: argv.insert(argv.end(), {"--data-dir", flags_.data_dir, "--seed"}); break;
       case kVas:
-        argv.insert(argv.end(), {"--track-metadata-url", urls_[kTracks], "--likes-url",
-                                 urls_[kLikes], "--users-url", urls_[kUsers]});
+        argv.insert(argv.end(), {"--track-metadata-url", slots_[kTracks].url, "--likes-url",
+                                 slots_[kLikes].url, "--users-url", slots_[kUsers].url});
         break;
       case kBff:
-        argv.insert(argv.end(), {"--tracks-url", urls_[kVas], "--users-url", urls_[kUsers]});
+        argv.insert(argv.end(),
+                    {"--tracks-url", slots_[kVas].url, "--users-url", slots_[kUsers].url});
         break;
       case kServiceCount: break;
     }
+    slot.child.reset();
+    slot.ready = false;
     try {
       // A terminal's Ctrl-C reaches the launcher only, which stops the services
       // in order; a launcher that is killed leaves none of them behind.
-      children_.try_emplace(
-          service, argv,
-          domain::ChildProcessOptions{.own_process_group = true, .terminate_with_parent = true});
+      slot.child.emplace(argv, domain::ChildProcessOptions{.own_process_group = true,
+                                                           .terminate_with_parent = true});
     } catch (const std::runtime_error& e) {
       std::cerr << kName << ": " << e.what() << "\n";
       return false;
     }
+    slot.started = Clock::now();
     return true;
   }
 
-  bool AllListening(const std::vector<Service>& wave) const {
-    return std::ranges::all_of(wave, [&](Service service) { return !urls_[service].empty(); });
+  static void SetUrl(Slot& slot, std::string url) {
+    slot.url = std::move(url);
+    if (!domain::ParseHttpUrl(slot.url, slot.address)) slot.address = {};
   }
 
-  // Waits for the next thing to happen: output, a signal, a child's exit.
+  // Whether the service answers GET /readyz with 200; asks when its URL is
+  // known and it was not ready yet.
+  static bool PollReadiness(Slot& slot) {
+    if (!slot.ready && !slot.url.empty() && slot.address.port != 0) {
+      slot.ready = domain::HttpGetStatusBlocking(slot.address, std::string(domain::kReadyzPath),
+                                                 kReadyProbeTimeout) == 200;
+    }
+    return slot.ready;
+  }
+
+  bool PollReadiness(const std::vector<Service>& wave) {
+    bool all = true;
+    for (Service service : wave) all = PollReadiness(slots_[service]) && all;
+    return all;
+  }
+
+  void ScheduleRestart(Service service) {
+    Slot& slot = slots_[service];
+    if (Clock::now() - slot.started >= kStableUptime) slot.backoff = kFirstBackoff;
+    slot.restart_at = Clock::now() + slot.backoff;
+    std::cerr << kName << ": restarting " << kServiceNames[service] << " in "
+              << slot.backoff.count() << " ms\n";
+    slot.backoff = std::min(slot.backoff * 2, kMaxBackoff);
+  }
+
+  // Waits for the next thing to happen, until `deadline` at most: output, a
+  // signal, a child's exit.
   Event Wait(std::optional<Clock::time_point> deadline) {
     std::vector<pollfd> fds{{signal_fd_, POLLIN, 0}};
     std::vector<Service> readers;
-    for (auto& [service, child] : children_) {
-      if (child.stdout_fd() < 0) continue;
-      fds.push_back({child.stdout_fd(), POLLIN, 0});
-      readers.push_back(service);
+    for (int i = 0; i < kServiceCount; ++i) {
+      const Slot& slot = slots_[i];
+      if (!slot.child || slot.child->stdout_fd() < 0) continue;
+      fds.push_back({slot.child->stdout_fd(), POLLIN, 0});
+      readers.push_back(static_cast<Service>(i));
     }
     int timeout = -1;
     if (deadline) {
-      const auto left = std::chrono::duration_cast<milliseconds>(*deadline - Clock::now()).count();
-      if (left <= 0) return Event::kTimeout;
-      timeout = static_cast<int>(std::min<long long>(left, INT_MAX));
+      const auto left = std::chrono::ceil<milliseconds>(*deadline - Clock::now()).count();
+      timeout = static_cast<int>(std::clamp<long long>(left, 0, INT_MAX));
     }
     if (poll(fds.data(), fds.size(), timeout) < 0) return Event::kProgress;  // EINTR
     for (std::size_t i = 1; i < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
       const Service service = readers[i - 1];
-      for (const std::string& line : children_.at(service).ReadLines()) OnLine(service, line);
+      for (const std::string& line : slots_[service].child->ReadLines()) OnLine(service, line);
     }
-    if (fds[0].revents & POLLIN) return OnSignal();
-    return Event::kProgress;
-  }
-
-  // A signal is waiting on signal_fd_: a stop request, or SIGCHLD.
-  Event OnSignal() {
+    if ((fds[0].revents & POLLIN) == 0) return Event::kProgress;
     signalfd_siginfo info;
     if (read(signal_fd_, &info, sizeof info) != sizeof info) return Event::kProgress;
     if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
@@ -205,20 +322,37 @@ class Launcher {
       return Event::kStopRequested;
     }
     // SIGCHLD: several exits may share one signal.
-    for (auto& [service, child] : children_) {
-      if (auto code = child.Reap()) {
-        std::cerr << kName << ": " << kServiceNames[service] << " exited unexpectedly (code "
-                  << *code << "); stopping the others\n";
-        return Event::kChildExited;
+    return ReapExited() ? Event::kChildExited : Event::kProgress;
+  }
+
+  // Reaps the children that have exited and, once supervising (without
+  // --fail-fast), schedules their restarts; whether any had exited.
+  bool ReapExited() {
+    bool any = false;
+    for (int i = 0; i < kServiceCount; ++i) {
+      Slot& slot = slots_[i];
+      if (!slot.child || !slot.child->running()) continue;
+      const auto code = slot.child->Reap();
+      if (!code) continue;
+      for (const std::string& line : slot.child->ReadLines()) OnLine(static_cast<Service>(i), line);
+      any = true;
+      std::cerr << kName << ": " << kServiceNames[i] << " exited unexpectedly (" << Describe(*code)
+                << ")";
+      if (!supervising_ || flags_.fail_fast) {
+        std::cerr << "; stopping the others\n";
+      } else {
+        std::cerr << "\n";
+        ScheduleRestart(static_cast<Service>(i));
       }
     }
-    return Event::kProgress;
+    return any;
   }
 
   void OnLine(Service service, const std::string& line) {
     const std::string marker = std::string(kServiceNames[service]) + " listening on ";
-    if (urls_[service].empty() && line.starts_with(marker)) {
-      urls_[service] = line.substr(marker.size());
+    if (line.starts_with(marker)) {
+      // The launcher announces the service itself once it is ready.
+      if (slots_[service].url.empty()) SetUrl(slots_[service], line.substr(marker.size()));
       return;
     }
     std::cerr << line << "\n";
@@ -228,10 +362,11 @@ class Launcher {
   // is already gone; `code`, or 1 if a child did not stop cleanly.
   int StopAll(int code) {
     for (int i = kServiceCount - 1; i >= 0; --i) {
-      auto it = children_.find(static_cast<Service>(i));
-      if (it == children_.end() || !it->second.running()) continue;
-      const std::optional<int> exit_code = it->second.Stop(milliseconds(flags_.stop_grace_ms));
-      for (const std::string& line : it->second.ReadLines()) std::cerr << line << "\n";
+      Slot& slot = slots_[i];
+      slot.restart_at.reset();
+      if (!slot.child || !slot.child->running()) continue;
+      const std::optional<int> exit_code = slot.child->Stop(milliseconds(flags_.stop_grace_ms));
+      for (const std::string& line : slot.child->ReadLines()) std::cerr << line << "\n";
       if (!exit_code) {
         std::cerr << kName << ": " << kServiceNames[i] << " did not stop within "
                   << flags_.stop_grace_ms << " ms; killed it\n";
@@ -247,8 +382,9 @@ class Launcher {
 
   Flags flags_;
   int signal_fd_;
-  std::map<Service, domain::ChildProcess> children_;
-  std::array<std::string, kServiceCount> urls_;
+  std::array<Slot, kServiceCount> slots_;
+  // Set once every service was ready: from then on an exit means a restart.
+  bool supervising_ = false;
 };
 
 }  // namespace
@@ -265,9 +401,11 @@ int main(int argc, char* argv[]) {
       "bin-dir", po::value(&flags.bin_dir),
       "directory of the service executables (default: next to this one, else the build tree)")(
       "startup-timeout-ms", po::value(&flags.startup_timeout_ms)->default_value(60'000),
-      "time the services get to start listening")(
+      "time each wave of services gets to be ready (GET /readyz)")(
       "stop-grace-ms", po::value(&flags.stop_grace_ms)->default_value(15'000),
-      "time each service gets to stop before it is killed");
+      "time each service gets to stop before it is killed")(
+      "fail-fast", po::bool_switch(&flags.fail_fast),
+      "when a service exits, stop the others and exit 1 instead of restarting it");
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
   if (flags.base_port < 0 || flags.base_port + kServiceCount - 1 > 65535 ||
       flags.startup_timeout_ms < 1 || flags.stop_grace_ms < 1) {

@@ -2,8 +2,11 @@
 
 #include <exception>
 #include <iostream>
+#include <utility>
 
 #include <boost/program_options.hpp>
+
+#include "process/health.h"
 
 namespace domain {
 
@@ -111,7 +114,9 @@ bool UpstreamCallerFlags::Apply(std::string_view name, ListenAddress& address,
 }
 
 int ServeUntilStopped(twirp::Server& server, std::string_view name, const ListenAddress& address,
-                      const twirp::StopSignals& stop_signals, std::chrono::milliseconds grace) {
+                      const twirp::StopSignals& stop_signals, std::chrono::milliseconds grace,
+                      ReadinessCheck readiness) {
+  ServeHealth(server, std::move(readiness));
   if (auto error = server.Listen(address.host, address.port)) {
     std::cerr << name << ": cannot listen on " << address.host << ":" << address.port << ": "
               << error.message() << "\n";

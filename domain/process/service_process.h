@@ -6,12 +6,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/program_options/options_description.hpp>
 
+#include "twirpcpp/awaitable.h"
 #include "twirpcpp/client.h"
 #include "twirpcpp/server.h"
 #include "twirpcpp/stop_signals.h"
@@ -83,11 +85,21 @@ struct UpstreamCallerFlags {
              twirp::ClientOptions& clients) const;
 };
 
-// Listens on `address`, starts `server`, prints "<name> listening on
-// http://HOST:PORT" (the launcher reads it to learn the port), waits for one of
-// the `stop_signals`, then shuts down with `grace` for requests in flight.
+// What GET /readyz checks beyond "listening" (answering at all proves that):
+// nullopt when ready, else why not, in a few words ("store: ...", "upstream
+// track_metadata unreachable"); no addresses: the reason is sent in the body.
+// Runs on the server's event loop: it awaits I/O, or does very little. Each main
+// fills one in (process/health.h has the upstream check).
+using ReadinessCheck = std::function<twirp::Awaitable<std::optional<std::string>>()>;
+
+// Serves GET /healthz and GET /readyz (`readiness`; null: ready once listening)
+// beside the Twirp routes (process/health.h), listens on `address`, starts
+// `server`, prints "<name> listening on http://HOST:PORT" (the launcher reads
+// it to learn the port, then polls /readyz), waits for one of the
+// `stop_signals`, then shuts down with `grace` for requests in flight.
 // Returns the process exit code: 0 after a clean shutdown, 1 if it cannot listen.
 int ServeUntilStopped(twirp::Server& server, std::string_view name, const ListenAddress& address,
-                      const twirp::StopSignals& stop_signals, std::chrono::milliseconds grace);
+                      const twirp::StopSignals& stop_signals, std::chrono::milliseconds grace,
+                      ReadinessCheck readiness = nullptr);
 
 }  // namespace domain

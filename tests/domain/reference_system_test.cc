@@ -7,14 +7,17 @@
 #include <dirent.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,11 +68,11 @@ Ports ReadPorts(ChildProcess& process, const std::string& last) {
   }
 }
 
-// reference-system on free ports (--base-port 0) over `data_dir`.
+// reference-system on free ports (--base-port 0) over `data_dir`, with `flags`.
 class ReferenceSystem {
  public:
-  explicit ReferenceSystem(const std::string& data_dir)
-      : process_({REFERENCE_SYSTEM_BIN, "--base-port", "0", "--data-dir", data_dir}) {
+  explicit ReferenceSystem(const std::string& data_dir, const std::vector<std::string>& flags = {})
+      : process_(Argv(data_dir, flags)) {
     ports_ = ReadPorts(process_, "reference-system ready");
     REQUIRE(ports_.size() == 6);
   }
@@ -79,6 +82,14 @@ class ReferenceSystem {
   std::optional<int> Stop() { return process_.Stop(30s); }
 
  private:
+  static std::vector<std::string> Argv(const std::string& data_dir,
+                                       const std::vector<std::string>& flags) {
+    std::vector<std::string> argv = {REFERENCE_SYSTEM_BIN, "--base-port", "0", "--data-dir",
+                                     data_dir};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return argv;
+  }
+
   ChildProcess process_;
   Ports ports_;
 };
@@ -266,6 +277,25 @@ class Paused {
   const ChildProcess& process_;
   bool paused_ = true;
 };
+
+// GET `path` from 127.0.0.1:port: its status and body, or nullopt.
+std::optional<HttpResponse> GetFrom(std::uint16_t port, const std::string& path) {
+  return RoundTrip(port, BuildRequest("GET", path, {}, ""));
+}
+
+// Asks GET /readyz until it answers `status` (a probe's result is reused for
+// about a second, so a change shows within a few); the last answer.
+HttpResponse WaitForReadyz(std::uint16_t port, int status) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (true) {
+    auto response = GetFrom(port, "/readyz");
+    REQUIRE(response);
+    if (response->status == status || std::chrono::steady_clock::now() > deadline) {
+      return *response;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+}
 
 std::string Join(const std::vector<long long>& values) {
   std::string out;
@@ -597,9 +627,10 @@ TEST_CASE("With Likes hung the feed degrades within its budget and at once once 
   system.Stop();
 }
 
-TEST_CASE("When a service dies the launcher stops the others and exits non-zero", "[domain]") {
+TEST_CASE("With --fail-fast when a service dies the launcher stops the others and exits non-zero",
+          "[domain]") {
   TempDir dir;
-  ReferenceSystem system(dir.File("data"));
+  ReferenceSystem system(dir.File("data"), {"--fail-fast"});
   const std::uint16_t bff_port = system.port("mobile-bff");
   const auto likes = ChildPid(system.process().pid(), "foundation-likes");
   REQUIRE(likes);
@@ -612,4 +643,126 @@ TEST_CASE("When a service dies the launcher stops the others and exits non-zero"
   CHECK(*code != 0);
   // The BFF is gone with it.
   CHECK_FALSE(RoundTrip(bff_port, BuildRequest("GET", "/metrics", {}, "")));
+}
+
+TEST_CASE("Every process answers /healthz and /readyz on its announced port", "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  for (const char* name :
+       {"foundation-users", "foundation-tracks", "foundation-likes", "vas-tracks", "mobile-bff"}) {
+    INFO(name);
+    const auto healthz = GetFrom(system.port(name), "/healthz");
+    REQUIRE(healthz);
+    CHECK(healthz->status == 200);
+    CHECK(json::parse(healthz->body) == json{{"status", "alive"}});
+    // The launcher announced it only once ready.
+    const auto readyz = GetFrom(system.port(name), "/readyz");
+    REQUIRE(readyz);
+    CHECK(readyz->status == 200);
+    CHECK(json::parse(readyz->body) == json{{"status", "ready"}});
+  }
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("The VAS is not ready while TrackMetadata is down and ready again once it is back",
+          "[domain]") {
+  TempDir dir;
+  const std::string data = dir.File("data");
+  auto tracks = std::make_unique<ChildProcess>(std::vector<std::string>{
+      FOUNDATION_TRACKS_BIN, "--listen", "127.0.0.1:0", "--data-dir", data, "--seed"});
+  const std::uint16_t tracks_port = ReadPorts(*tracks, "foundation-tracks").at("foundation-tracks");
+  const std::string tracks_url = "http://127.0.0.1:" + std::to_string(tracks_port);
+  // Likes and Users are optional to the VAS: any URL will do for its readiness.
+  ChildProcess vas({VAS_TRACKS_BIN, "--listen", "127.0.0.1:0", "--track-metadata-url", tracks_url,
+                    "--likes-url", tracks_url, "--users-url", tracks_url});
+  const std::uint16_t vas_port = ReadPorts(vas, "vas-tracks").at("vas-tracks");
+  const std::string vas_url = "http://127.0.0.1:" + std::to_string(vas_port);
+  ChildProcess bff({MOBILE_BFF_BIN, "--listen", "127.0.0.1:0", "--tracks-url", vas_url,
+                    "--users-url", tracks_url});
+  const std::uint16_t bff_port = ReadPorts(bff, "mobile-bff").at("mobile-bff");
+  CHECK(WaitForReadyz(vas_port, 200).status == 200);
+  CHECK(WaitForReadyz(bff_port, 200).status == 200);
+
+  REQUIRE(tracks->Stop(10s) == 0);
+  const HttpResponse down = WaitForReadyz(vas_port, 503);
+  REQUIRE(down.status == 503);
+  CHECK(json::parse(down.body) ==
+        json{{"status", "not ready"}, {"reason", "upstream track_metadata unreachable"}});
+  // Alive all the same, and its caller, which probes its /healthz, stays ready.
+  CHECK(GetFrom(vas_port, "/healthz")->status == 200);
+  CHECK(GetFrom(bff_port, "/readyz")->status == 200);
+
+  tracks = std::make_unique<ChildProcess>(
+      std::vector<std::string>{FOUNDATION_TRACKS_BIN, "--listen",
+                               "127.0.0.1:" + std::to_string(tracks_port), "--data-dir", data});
+  ReadPorts(*tracks, "foundation-tracks");
+  CHECK(WaitForReadyz(vas_port, 200).status == 200);
+
+  REQUIRE(vas.Stop(10s) == 0);
+  const HttpResponse bff_down = WaitForReadyz(bff_port, 503);
+  REQUIRE(bff_down.status == 503);
+  CHECK(json::parse(bff_down.body).at("reason") == "upstream tracks unreachable");
+  CHECK(bff.Stop(10s) == 0);
+  CHECK(tracks->Stop(10s) == 0);
+}
+
+TEST_CASE(
+    "When Likes is killed the launcher restarts it on its port while the feed keeps answering",
+    "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const App app{system.port("mobile-bff")};
+  const std::uint16_t likes_port = system.port("foundation-likes");
+  const std::string feed = "/mobile/v1/tracks?ids=1,5,6";
+  REQUIRE(json::parse(app.Get(feed).body).at("cards")[0].contains("likesCount"));
+
+  // A steady feed load until stopped (a failing check stops it too, as the
+  // jthread goes); Catch's macros stay on this thread.
+  std::atomic<int> answered{0};
+  std::atomic<int> failed{0};
+  std::atomic<int> degraded{0};
+  std::jthread load([&](const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+      const auto response = RoundTrip(app.port, BuildRequest("GET", feed, {}, ""));
+      if (!response || response->status != 200) {
+        ++failed;
+      } else {
+        ++answered;
+        if (response->Header("X-Degraded") == "likes") ++degraded;
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+
+  const auto likes = ChildPid(system.process().pid(), "foundation-likes");
+  REQUIRE(likes);
+  REQUIRE(kill(*likes, SIGKILL) == 0);
+  // Announced again on the same URL once it answers /readyz.
+  const std::string announce =
+      "foundation-likes listening on http://127.0.0.1:" + std::to_string(likes_port);
+  while (true) {
+    const auto line = system.process().ReadLine(30s);
+    REQUIRE(line);
+    if (*line == announce) break;
+  }
+  const auto restarted = ChildPid(system.process().pid(), "foundation-likes");
+  REQUIRE(restarted);
+  CHECK(*restarted != *likes);
+
+  // Counts come back once the VAS's breaker for Likes lets a call through.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  bool counts = false;
+  while (!counts && std::chrono::steady_clock::now() < deadline) {
+    counts = json::parse(app.Get(feed).body).at("cards")[0].contains("likesCount");
+    if (!counts) std::this_thread::sleep_for(50ms);
+  }
+  CHECK(counts);
+  load.request_stop();
+  load.join();
+  CHECK(failed == 0);
+  CHECK(answered > 0);
+  CHECK(degraded > 0);
+  // The launcher carries on, and stops cleanly.
+  CHECK_FALSE(system.process().Reap());
+  CHECK(system.Stop() == 0);
 }

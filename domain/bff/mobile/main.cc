@@ -14,10 +14,12 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <boost/program_options.hpp>
 
 #include "mobile/api.h"
+#include "process/health.h"
 #include "process/service_process.h"
 #include "twirpcpp/client.h"
 #include "twirpcpp/server.h"
@@ -77,11 +79,19 @@ int main(int argc, char* argv[]) {
     return 2;
   }
 
+  // Every screen needs the VAS; Users only signs in (anonymous reads go on).
+  auto readiness = domain::UpstreamsReachable({{"tracks", tracks_url}});
+  if (!readiness.ok()) {
+    std::cerr << kName << ": --tracks-url: " << readiness.error().msg() << "\n";
+    return 2;
+  }
+
   twirp::Server server(options);
   bff::mobile::RegisterMobileApi(server,
                                  std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
                                      vas::tracks::v1::TracksClient(std::move(tracks).value()),
                                      foundation::users::v1::UsersClient(std::move(users).value()),
                                      client_options.default_timeout}));
-  return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace());
+  return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace(),
+                                   std::move(readiness).value());
 }

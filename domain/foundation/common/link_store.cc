@@ -60,6 +60,13 @@ twirp::Result<void> LinkStore::PrepareStatements() {
   return twirp::Ok();
 }
 
+twirp::Result<void> LinkStore::Ping() {
+  const std::lock_guard lock(mu_);
+  auto version = db_->UserVersion();
+  if (!version.ok()) return std::move(version).error();
+  return twirp::Ok();
+}
+
 twirp::Result<bool> LinkStore::Add(std::int64_t user_id, std::int64_t track_id) {
   return Add(user_id, track_id, NowMs());
 }

@@ -57,6 +57,10 @@ class LinkStore {
   // Whether Open created the database (and ran `populate`).
   bool created() const { return created_; }
 
+  // A trivial query (the schema version), for GET /readyz: fails when the
+  // database no longer answers.
+  twirp::Result<void> Ping();
+
   // Idempotent: true when the link is new, false when it already existed (its
   // time is then left as it was). Without a time, now.
   twirp::Result<bool> Add(std::int64_t user_id, std::int64_t track_id);

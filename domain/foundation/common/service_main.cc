@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <boost/program_options.hpp>
 
@@ -12,7 +14,8 @@ namespace foundation {
 
 namespace po = boost::program_options;
 
-int RunService(std::string_view name_view, int argc, char* argv[], const ServiceSetup& setup) {
+int RunService(std::string_view name_view, int argc, char* argv[],
+               const CheckedServiceSetup& setup) {
   const std::string name(name_view);
   domain::ServerFlags server_flags = domain::ServerFlags::ForBlockingHandlers();
   ServiceFlags flags;
@@ -38,13 +41,33 @@ int RunService(std::string_view name_view, int argc, char* argv[], const Service
   const twirp::StopSignals stop_signals;
 
   twirp::Server server(options);
-  if (auto r = setup(server, flags); !r.ok()) {
-    std::cerr << name << ": " << r.error().msg();
-    if (!r.error().cause().empty()) std::cerr << " (" << r.error().cause() << ")";
+  auto store_check = setup(server, flags);
+  if (!store_check.ok()) {
+    std::cerr << name << ": " << store_check.error().msg();
+    if (!store_check.error().cause().empty())
+      std::cerr << " (" << store_check.error().cause() << ")";
     std::cerr << "\n";
     return 1;
   }
-  return domain::ServeUntilStopped(server, name, address, stop_signals, server_flags.grace());
+  domain::ReadinessCheck readiness;
+  if (*store_check) {
+    readiness =
+        [check = std::move(store_check).value()]() -> twirp::Awaitable<std::optional<std::string>> {
+      if (auto r = check(); !r.ok()) co_return "store: " + r.error().msg();
+      co_return std::nullopt;
+    };
+  }
+  return domain::ServeUntilStopped(server, name, address, stop_signals, server_flags.grace(),
+                                   std::move(readiness));
+}
+
+int RunService(std::string_view name, int argc, char* argv[], const ServiceSetup& setup) {
+  return RunService(
+      name, argc, argv,
+      [&setup](twirp::Server& server, const ServiceFlags& flags) -> twirp::Result<StoreCheck> {
+        if (auto r = setup(server, flags); !r.ok()) return std::move(r).error();
+        return StoreCheck();
+      });
 }
 
 }  // namespace foundation

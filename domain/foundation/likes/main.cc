@@ -10,14 +10,17 @@
 int main(int argc, char* argv[]) {
   return foundation::RunService(
       "foundation-likes", argc, argv,
-      [](twirp::Server& server, const foundation::ServiceFlags& flags) -> twirp::Result<void> {
+      [](twirp::Server& server,
+         const foundation::ServiceFlags& flags) -> twirp::Result<foundation::StoreCheck> {
         using foundation::likes::LikesStore;
         auto store = LikesStore::Open(
             flags.data_dir + "/likes.db",
             flags.seed ? LikesStore::Populate(foundation::seed::SeedLikes) : nullptr);
         if (!store.ok()) return std::move(store).error();
-        foundation::likes::v1::RegisterLikes(
-            server, std::make_shared<foundation::likes::LikesService>(std::move(store).value()));
-        return twirp::Ok();
+        LikesStore* const raw_store = store->get();
+        // The service owns the store; the check keeps the service alive.
+        auto service = std::make_shared<foundation::likes::LikesService>(std::move(store).value());
+        foundation::likes::v1::RegisterLikes(server, service);
+        return foundation::StoreCheck([service, raw_store] { return raw_store->Ping(); });
       });
 }

@@ -10,15 +10,18 @@
 int main(int argc, char* argv[]) {
   return foundation::RunService(
       "foundation-reposts", argc, argv,
-      [](twirp::Server& server, const foundation::ServiceFlags& flags) -> twirp::Result<void> {
+      [](twirp::Server& server,
+         const foundation::ServiceFlags& flags) -> twirp::Result<foundation::StoreCheck> {
         using foundation::reposts::RepostsStore;
         auto store = RepostsStore::Open(
             flags.data_dir + "/reposts.db",
             flags.seed ? RepostsStore::Populate(foundation::seed::SeedReposts) : nullptr);
         if (!store.ok()) return std::move(store).error();
-        foundation::reposts::v1::RegisterReposts(
-            server,
-            std::make_shared<foundation::reposts::RepostsService>(std::move(store).value()));
-        return twirp::Ok();
+        RepostsStore* const raw_store = store->get();
+        // The service owns the store; the check keeps the service alive.
+        auto service =
+            std::make_shared<foundation::reposts::RepostsService>(std::move(store).value());
+        foundation::reposts::v1::RegisterReposts(server, service);
+        return foundation::StoreCheck([service, raw_store] { return raw_store->Ping(); });
       });
 }

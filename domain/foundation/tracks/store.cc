@@ -113,6 +113,13 @@ twirp::Result<std::unique_ptr<TracksStore>> TracksStore::Open(const std::string&
       path, "tracks store", {.sql = kSchema, .version = 2, .migrate = Migrate}, populate);
 }
 
+twirp::Result<void> TracksStore::Ping() {
+  const std::lock_guard lock(mu_);
+  auto version = db_->UserVersion();
+  if (!version.ok()) return std::move(version).error();
+  return twirp::Ok();
+}
+
 twirp::Result<void> TracksStore::PrepareStatements() {
   const std::string select = std::string("SELECT ") + kColumns + " FROM tracks ";
   struct {

@@ -71,6 +71,10 @@ class TracksStore {
 
   bool created() const { return created_; }
 
+  // A trivial query (the schema version), for GET /readyz: fails when the
+  // database no longer answers.
+  twirp::Result<void> Ping();
+
   // Inserts or replaces the track with this id, version included (the seed).
   twirp::Result<void> PutTrack(const TrackRecord& track);
 

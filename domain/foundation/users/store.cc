@@ -85,6 +85,13 @@ twirp::Result<std::unique_ptr<UsersStore>> UsersStore::Open(const std::string& p
   return sqlite::StoreOpener::Open<UsersStore>(path, "users store", schema, populate);
 }
 
+twirp::Result<void> UsersStore::Ping() {
+  const std::lock_guard lock(mu_);
+  auto version = db_->UserVersion();
+  if (!version.ok()) return std::move(version).error();
+  return twirp::Ok();
+}
+
 twirp::Result<void> UsersStore::PrepareStatements() {
   struct {
     sqlite::Statement* statement;

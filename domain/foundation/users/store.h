@@ -38,6 +38,10 @@ class UsersStore {
 
   bool created() const { return created_; }
 
+  // A trivial query (the schema version), for GET /readyz: fails when the
+  // database no longer answers.
+  twirp::Result<void> Ping();
+
   // Inserts or replaces the user with this id (usernames are unique).
   twirp::Result<void> PutUser(const UserRecord& user);
   // Idempotent.

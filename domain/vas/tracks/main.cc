@@ -14,9 +14,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <boost/program_options.hpp>
 
+#include "process/health.h"
 #include "process/service_process.h"
 #include "twirpcpp/server.h"
 #include "vas/tracks/service.h"
@@ -77,10 +79,19 @@ int main(int argc, char* argv[]) {
     return 2;
   }
 
+  // Without TrackMetadata there is no track to show; the others only degrade.
+  auto readiness = domain::UpstreamsReachable(
+      {{std::string(vas::tracks::kTrackMetadataUpstream), urls.track_metadata}});
+  if (!readiness.ok()) {
+    std::cerr << kName << ": --track-metadata-url: " << readiness.error().msg() << "\n";
+    return 2;
+  }
+
   auto service = std::make_shared<vas::tracks::TracksService>(
       std::move(upstreams).value(), static_cast<std::size_t>(artist_index_capacity),
       std::chrono::milliseconds(optional_upstream_timeout_ms));
   twirp::Server server(options);
   vas::tracks::v1::RegisterTracks(server, service);
-  return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace());
+  return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace(),
+                                   std::move(readiness).value());
 }
