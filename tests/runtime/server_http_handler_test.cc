@@ -113,6 +113,18 @@ TEST_CASE("A handler sees method, target, decoded path, query, headers and body"
         "header=DE\nctx-header=DE\nbody=hello");
 }
 
+TEST_CASE("A handler sees the peer's address over a socket and none in process") {
+  HandlerServer server([](Server& s) {
+    s.Handle("/peer",
+             [](Context&, const ::twirp::HttpRequest& r) -> Awaitable<::twirp::HttpResponse> {
+               co_return ::twirp::HttpResponse::Text(200, "peer=" + r.remote_address);
+             });
+  });
+  auto response = server.Get("/peer");
+  REQUIRE(response);
+  CHECK(response->body == "peer=127.0.0.1");
+}
+
 TEST_CASE("A handler's response headers from the Context are sent, framing headers are not") {
   HandlerServer server([](Server& s) {
     s.Handle("/h",

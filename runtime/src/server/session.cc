@@ -268,6 +268,19 @@ asio::awaitable<void> Session::LingeringClose() {
   stream_.socket().close(ec);
 }
 
+std::string Session::RemoteAddress() const {
+  beast::error_code ec;
+  const auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (ec) return {};
+  // An IPv4 client of a dual-stack listener is an IPv4-mapped IPv6 address:
+  // answered as the IPv4 address it is.
+  const asio::ip::address address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
 Awaitable<WriteOutcome> Session::WriteResponse(int status, std::string_view content_type,
                                                std::string body,
                                                const Context::HeaderList& headers) {

@@ -66,6 +66,7 @@ class Session final : public std::enable_shared_from_this<Session>, private Resp
 
   Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type, std::string body,
                                         const Context::HeaderList& headers) override;
+  std::string RemoteAddress() const override;
 
   ServerCore& core_;
   boost::beast::tcp_stream stream_;
