@@ -1,4 +1,7 @@
 // reference-system --base-port N --data-dir DIR [--host 127.0.0.1] [--bin-dir DIR]
+//                  [--trusted-proxies CIDR,...] [--rate-limit-token RPS:BURST]
+//                  [--rate-limit-address RPS:BURST] [--rate-limit-signin PER_MINUTE]
+//                  (the edge flags, passed on to the BFF)
 //
 // Starts the reference system as child processes, each on host:base+i:
 //   foundation-users, foundation-tracks, foundation-likes (all with --seed: a new
@@ -16,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -29,6 +33,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "edge/edge.h"
 #include "process/child_process.h"
 #include "process/service_process.h"
 #include "seed/seed.h"
@@ -56,6 +61,7 @@ struct Flags {
   std::string bin_dir;
   int startup_timeout_ms = 60'000;
   int stop_grace_ms = 15'000;
+  bff::edge::EdgeFlags edge;
 };
 
 // Where a service's executable is: --bin-dir, else next to this binary (an
@@ -145,6 +151,7 @@ class Launcher {
         break;
       case kBff:
         argv.insert(argv.end(), {"--tracks-url", urls_[kVas], "--users-url", urls_[kUsers]});
+        for (std::string& arg : flags_.edge.Args()) argv.push_back(std::move(arg));
         break;
       case kServiceCount: break;
     }
@@ -162,10 +169,7 @@ class Launcher {
   }
 
   bool AllListening(const std::vector<Service>& wave) const {
-    for (Service service : wave) {
-      if (urls_[service].empty()) return false;
-    }
-    return true;
+    return std::ranges::all_of(wave, [&](Service service) { return !urls_[service].empty(); });
   }
 
   // Waits for the next thing to happen: output, a signal, a child's exit.
@@ -189,22 +193,25 @@ class Launcher {
       const Service service = readers[i - 1];
       for (const std::string& line : children_.at(service).ReadLines()) OnLine(service, line);
     }
-    if (fds[0].revents & POLLIN) {
-      signalfd_siginfo info;
-      if (read(signal_fd_, &info, sizeof info) == sizeof info) {
-        if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
-          std::cerr << kName << ": " << (info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM")
-                    << ", stopping the services\n";
-          return Event::kStopRequested;
-        }
-        // SIGCHLD: several exits may share one signal.
-        for (auto& [service, child] : children_) {
-          if (auto code = child.Reap()) {
-            std::cerr << kName << ": " << kServiceNames[service] << " exited unexpectedly (code "
-                      << *code << "); stopping the others\n";
-            return Event::kChildExited;
-          }
-        }
+    if (fds[0].revents & POLLIN) return OnSignal();
+    return Event::kProgress;
+  }
+
+  // A signal is waiting on the descriptor: a stop request, or children exited.
+  Event OnSignal() {
+    signalfd_siginfo info;
+    if (read(signal_fd_, &info, sizeof info) != sizeof info) return Event::kProgress;
+    if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
+      std::cerr << kName << ": " << (info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM")
+                << ", stopping the services\n";
+      return Event::kStopRequested;
+    }
+    // SIGCHLD: several exits may share one signal.
+    for (auto& [service, child] : children_) {
+      if (auto code = child.Reap()) {
+        std::cerr << kName << ": " << kServiceNames[service] << " exited unexpectedly (code "
+                  << *code << "); stopping the others\n";
+        return Event::kChildExited;
       }
     }
     return Event::kProgress;
@@ -263,7 +270,9 @@ int main(int argc, char* argv[]) {
       "time the services get to start listening")(
       "stop-grace-ms", po::value(&flags.stop_grace_ms)->default_value(15'000),
       "time each service gets to stop before it is killed");
+  flags.edge.AddTo(description);
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
+  if (bff::edge::EdgeOptions checked; !flags.edge.Apply(kName, checked)) return 2;
   if (flags.base_port < 0 || flags.base_port + kServiceCount - 1 > 65535 ||
       flags.startup_timeout_ms < 1 || flags.stop_grace_ms < 1) {
     std::cerr << kName << ": --base-port must be 0 or leave room for " << kServiceCount

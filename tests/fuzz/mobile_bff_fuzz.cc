@@ -92,8 +92,12 @@ struct Harness {
     auto client = twirp::Client::Create(io.get_executor(), "http://in-process", options);
     FUZZ_CHECK(client.ok());
     bff::mobile::RegisterMobileApi(
-        server, std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
-                    tracks_v1::TracksClient(*client), users_v1::UsersClient(*client)}));
+        server, std::make_shared<bff::mobile::MobileApi>(
+                    bff::mobile::Upstreams{tracks_v1::TracksClient(*client),
+                                           users_v1::UsersClient(*client)},
+                    // Every input reaches the API: no rate limit turns it away.
+                    bff::edge::EdgeOptions{
+                        .per_token = {}, .per_address = {}, .failed_signins_per_minute = 0}));
     server.Start();
     transport = server.InProcessTransport();
   }
