@@ -7,6 +7,7 @@
 // that the full feed comes back, and that every process is still alive.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -139,10 +140,9 @@ bool FullFeed(const HttpResponse& response) {
   if (response.status != 200 || response.Header("X-Degraded")) return false;
   const json body = json::parse(response.body, nullptr, false);
   if (body.is_discarded() || body.contains("degraded") || body.at("cards").empty()) return false;
-  for (const json& card : body.at("cards")) {
-    if (!card.contains("likesCount") || card.value("artistUsername", "").empty()) return false;
-  }
-  return true;
+  return std::ranges::all_of(body.at("cards"), [](const json& card) {
+    return card.contains("likesCount") && !card.value("artistUsername", "").empty();
+  });
 }
 
 // 200, marked degraded by `part` ("likes", "users"), the part left out of

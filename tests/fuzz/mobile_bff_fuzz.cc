@@ -120,7 +120,7 @@ std::string_view Line(std::string_view& input) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static Harness* harness = new Harness();
+  static auto* harness = new Harness();
   std::string_view input(reinterpret_cast<const char*>(data), size);
   twirp::TransportRequest request;
   request.method = std::string(Line(input));

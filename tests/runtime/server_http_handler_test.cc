@@ -155,13 +155,16 @@ TEST_CASE("A handler's response headers from the Context are sent, framing heade
 }
 
 TEST_CASE("§5.18 a handler's header with CR or LF or a non-token name makes the response a 500") {
-  for (const auto& [name, value] :
+  for (const auto& field :
        std::vector<std::pair<std::string, std::string>>{{"X-Evil", "a\r\nSet-Cookie: x"},
                                                         {"X-Evil", "a\nb"},
                                                         {"X-Evil", std::string("a\0b", 3)},
                                                         {"X Evil", "a"},
                                                         {"X-Evil:", "a"},
                                                         {"", "a"}}) {
+    // Plain variables: clang-tidy's clang cannot capture a structured binding in a lambda.
+    const std::string& name = field.first;
+    const std::string& value = field.second;
     INFO(name << ": " << value);
     HandlerServer server([name, value](Server& s) {
       s.Handle(
