@@ -1,4 +1,7 @@
 // reference-system --base-port N --data-dir DIR [--host 127.0.0.1] [--bin-dir DIR]
+//                  [--trusted-proxies CIDR,...] [--rate-limit-token RPS:BURST]
+//                  [--rate-limit-address RPS:BURST] [--rate-limit-signin PER_MINUTE]
+//                  (the edge flags, passed on to the BFF)
 //
 // Starts the reference system as child processes, each on host:base+i:
 //   foundation-users, foundation-tracks, foundation-likes, foundation-reposts (all
@@ -35,6 +38,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "edge/edge.h"
 #include "process/child_process.h"
 #include "process/health.h"
 #include "process/service_process.h"
@@ -67,6 +71,7 @@ struct Flags {
   int stop_grace_ms = 15'000;
   // A service's exit stops everything (exit 1) instead of a restart.
   bool fail_fast = false;
+  bff::edge::EdgeFlags edge;
 };
 
 // Where a service's executable is: --bin-dir, else next to this binary (an
@@ -243,6 +248,7 @@ class Launcher {
       case kBff:
         argv.insert(argv.end(),
                     {"--tracks-url", slots_[kVas].url, "--users-url", slots_[kUsers].url});
+        for (std::string& arg : flags_.edge.Args()) argv.push_back(std::move(arg));
         break;
       case kServiceCount: break;
     }
@@ -406,7 +412,9 @@ int main(int argc, char* argv[]) {
       "time each service gets to stop before it is killed")(
       "fail-fast", po::bool_switch(&flags.fail_fast),
       "when a service exits, stop the others and exit 1 instead of restarting it");
+  flags.edge.AddTo(description);
   if (auto exit_code = domain::ParseFlags(kName, argc, argv, description)) return *exit_code;
+  if (bff::edge::EdgeOptions checked; !flags.edge.Apply(kName, checked)) return 2;
   if (flags.base_port < 0 || flags.base_port + kServiceCount - 1 > 65535 ||
       flags.startup_timeout_ms < 1 || flags.stop_grace_ms < 1) {
     std::cerr << kName << ": --base-port must be 0 or leave room for " << kServiceCount

@@ -43,6 +43,7 @@ namespace {
 constexpr std::string_view kUsers = "foundation.users.v1.Users";
 constexpr std::string_view kTrackMetadata = "foundation.tracks.v1.TrackMetadata";
 constexpr std::string_view kLikes = "foundation.likes.v1.Likes";
+constexpr std::string_view kTracksVas = "vas.tracks.v1.Tracks";
 
 std::uint16_t PortOf(const std::string& url) {
   return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
@@ -68,11 +69,23 @@ Ports ReadPorts(ChildProcess& process, const std::string& last) {
   }
 }
 
+// The flags the tests start reference-system with unless they say otherwise:
+// the test is the BFF's trusted edge proxy, so its X-Country counts.
+const std::vector<std::string> kTrustTheTest = {"--trusted-proxies", "127.0.0.1"};
+
+std::vector<std::string> Concat(std::vector<std::string> head,
+                                const std::vector<std::string>& tail) {
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+
 // reference-system on free ports (--base-port 0) over `data_dir`, with `flags`.
 class ReferenceSystem {
  public:
-  explicit ReferenceSystem(const std::string& data_dir, const std::vector<std::string>& flags = {})
-      : process_(Argv(data_dir, flags)) {
+  explicit ReferenceSystem(const std::string& data_dir,
+                           const std::vector<std::string>& flags = kTrustTheTest)
+      : process_(
+            Concat({REFERENCE_SYSTEM_BIN, "--base-port", "0", "--data-dir", data_dir}, flags)) {
     ports_ = ReadPorts(process_, "reference-system ready");
     REQUIRE(ports_.size() == 6);
   }
@@ -82,14 +95,6 @@ class ReferenceSystem {
   std::optional<int> Stop() { return process_.Stop(30s); }
 
  private:
-  static std::vector<std::string> Argv(const std::string& data_dir,
-                                       const std::vector<std::string>& flags) {
-    std::vector<std::string> argv = {REFERENCE_SYSTEM_BIN, "--base-port", "0", "--data-dir",
-                                     data_dir};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    return argv;
-  }
-
   ChildProcess process_;
   Ports ports_;
 };
@@ -214,7 +219,8 @@ std::optional<pid_t> ChildPid(pid_t parent, const std::string& binary_name) {
 }
 
 // The five services one by one rather than through the launcher, so that one of
-// them can be stopped or paused on its own. Every flag at its default.
+// them can be stopped or paused on its own. Every flag at its default but the
+// BFF's rate limits, off as for any test that polls.
 class SeparateServices {
  public:
   explicit SeparateServices(const std::string& data)
@@ -226,7 +232,7 @@ class SeparateServices {
               UrlOf(tracks_, "foundation-tracks"), "--likes-url", UrlOf(likes_, "foundation-likes"),
               "--users-url", users_url_}),
         bff_({MOBILE_BFF_BIN, "--listen", "127.0.0.1:0", "--tracks-url", UrlOf(vas_, "vas-tracks"),
-              "--users-url", users_url_}),
+              "--users-url", users_url_, "--rate-limit-token", "0", "--rate-limit-address", "0"}),
         app_{ReadPorts(bff_, "mobile-bff").at("mobile-bff")} {}
 
   const App& app() const { return app_; }
@@ -409,8 +415,10 @@ TEST_CASE("Access rules reach the app through the VAS: geoblock, private track, 
   // Track 3 is blocked in DE only.
   CHECK(app.ScreenStatus(seed::kGeoblockedTrack, {"X-Country: DE"}) == 404);
   CHECK(app.ScreenStatus(seed::kGeoblockedTrack, {"X-Country: de"}) == 404);
+  // The test is a trusted proxy (kTrustTheTest): its X-Country counts.
   CHECK(app.ScreenStatus(seed::kGeoblockedTrack, {"X-Country: FR"}) == 200);
-  CHECK(app.ScreenStatus(seed::kGeoblockedTrack) == 200);
+  // No country is the strictest: blocked anywhere, hidden.
+  CHECK(app.ScreenStatus(seed::kGeoblockedTrack) == 404);
   CHECK(app.FeedIds("1,3,5", {"X-Country: DE"}) == std::vector<std::int64_t>{1, 5});
   CHECK(app.ScreenStatus(seed::kGeoblockedTrack, {"X-Country: Germany"}) == 400);
 
@@ -625,6 +633,106 @@ TEST_CASE("With Likes hung the feed degrades within its budget and at once once 
     CHECK(back);
   }
   system.Stop();
+}
+
+// docs/domain-rules.md, "Edge rules": only a trusted proxy says where a viewer
+// is. Here no proxy is trusted (10.0.0.0/8 is not the test's address).
+TEST_CASE("A forged or omitted X-Country never reveals a geoblocked track", "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"), {"--trusted-proxies", "10.0.0.0/8"});
+  const App app{system.port("mobile-bff")};
+
+  // Track 3 is blocked in DE, 13 in US and CA: claiming FR opens neither.
+  for (const std::int64_t track : {seed::kGeoblockedTrack, seed::kGeoblockedUsCaTrack}) {
+    CHECK(app.ScreenStatus(track) == 404);
+    CHECK(app.ScreenStatus(track, {"X-Country: FR"}) == 404);
+    CHECK(app.ScreenStatus(track, {kBob, "X-Country: FR"}) == 404);
+  }
+  CHECK(app.FeedIds("1,3,5,13", {"X-Country: FR"}) == std::vector<std::int64_t>{1, 5});
+  CHECK(app.FeedIds("1,3,5,13", {kAlice, "x-country: fr"}) == std::vector<std::int64_t>{1, 5});
+  // Dropped silently: not even a malformed one is looked at.
+  CHECK(app.ScreenStatus(seed::kPlainTrack, {"X-Country: Germany"}) == 200);
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("Cache-Control is public for anonymous reads and private for the rest", "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"));
+  const App app{system.port("mobile-bff")};
+
+  CHECK(app.Get("/mobile/v1/tracks?ids=1,5").Header("Cache-Control") == "public, max-age=30");
+  CHECK(app.Get("/mobile/v1/tracks/1").Header("Cache-Control") == "public, max-age=30");
+  // Anything that depends on who asks: signed in, a country, a share secret.
+  CHECK(app.Get("/mobile/v1/tracks/1", {kBob}).Header("Cache-Control") == "private, no-store");
+  CHECK(app.Get("/mobile/v1/tracks?ids=1", {"X-Country: FR"}).Header("Cache-Control") ==
+        "private, no-store");
+  CHECK(app.Get("/mobile/v1/tracks/2?secret=" + seed::SecretToken(seed::kPrivateTrack))
+            .Header("Cache-Control") == "private, no-store");
+  CHECK(app.Send("POST", "/mobile/v1/tracks/5/like", {kBob}).Header("Cache-Control") ==
+        "private, no-store");
+  // Errors are never stored.
+  CHECK(app.Get("/mobile/v1/tracks/2").Header("Cache-Control") == "no-store");
+  CHECK(app.Get("/mobile/v1/tracks?ids=x").Header("Cache-Control") == "no-store");
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("Over a rate limit the BFF answers 429 with Retry-After and calls no upstream",
+          "[domain]") {
+  TempDir dir;
+  ReferenceSystem system(dir.File("data"), {"--rate-limit-token", "1:3", "--rate-limit-address",
+                                            "0", "--rate-limit-signin", "2"});
+  const App app{system.port("mobile-bff")};
+  const CallCounts calls({system.port("vas-tracks"), system.port("foundation-users")});
+
+  for (int i = 0; i < 3; ++i) CHECK(app.Get("/mobile/v1/tracks?ids=1", {kBob}).status == 200);
+  HttpResponse limited;
+  auto during = calls.During([&] { limited = app.Get("/mobile/v1/tracks?ids=1", {kBob}); });
+  CHECK(limited.status == 429);
+  CHECK(limited.Header("Retry-After") == "1");
+  CHECK(json::parse(limited.body).at("error").at("code") == "resource_exhausted");
+  CHECK(Of(during, kTracksVas, "GetTracks") == 0);
+  CHECK(Of(during, kUsers, "Authenticate") == 0);
+  // Another token has a bucket of its own.
+  CHECK(app.Get("/mobile/v1/tracks?ids=1", {kAlice}).status == 200);
+
+  // Failed sign-ins: two, then the address is refused before Users is asked.
+  CHECK(app.Get("/mobile/v1/tracks/1", {Bearer("guess-1")}).status == 401);
+  CHECK(app.Get("/mobile/v1/tracks/1", {Bearer("guess-2")}).status == 401);
+  HttpResponse guessing;
+  auto guess =
+      calls.During([&] { guessing = app.Get("/mobile/v1/tracks/1", {Bearer("guess-3")}); });
+  CHECK(guessing.status == 429);
+  CHECK(guessing.Header("Retry-After").has_value());
+  CHECK(Of(guess, kUsers, "Authenticate") == 0);
+  CHECK(system.Stop() == 0);
+}
+
+TEST_CASE("A 503 body names no internal address and carries a request id found in the BFF's log",
+          "[domain]") {
+  // Nobody listens on the VAS's port: the BFF's call fails with a message
+  // naming 127.0.0.1:PORT, which must stay in the log.
+  const std::string nowhere = "http://127.0.0.1:1";
+  ChildProcess bff(
+      {MOBILE_BFF_BIN, "--listen", "127.0.0.1:0", "--tracks-url", nowhere, "--users-url", nowhere},
+      {.capture_stderr = true});
+  const App app{ReadPorts(bff, "mobile-bff").at("mobile-bff")};
+
+  const HttpResponse failed = app.Get("/mobile/v1/tracks?ids=1");
+  CHECK(failed.status == 503);
+  CHECK(failed.body.find("127.0.0.1") == std::string::npos);
+  const json error = json::parse(failed.body).at("error");
+  CHECK(error.at("code") == "unavailable");
+  const std::string request_id = error.at("requestId");
+  CHECK(request_id.size() == 16);
+  CHECK(failed.Header("X-Request-Id") == request_id);
+
+  bff.Signal(SIGTERM);
+  const ChildProcess::Outcome outcome = bff.Finish(10s);
+  CHECK(outcome.exit_code == 0);
+  const auto logged = outcome.err.find("request " + request_id + ": 503 unavailable: ");
+  REQUIRE(logged != std::string::npos);
+  // The log keeps what the app may not see: the upstream's own words.
+  CHECK(outcome.err.find("127.0.0.1:1", logged) != std::string::npos);
 }
 
 TEST_CASE("With --fail-fast when a service dies the launcher stops the others and exits non-zero",

@@ -92,7 +92,9 @@ class Tiers {
     bff_.emplace(std::vector<std::string>{
         MOBILE_BFF_BIN, "--listen", "127.0.0.1:0", "--tracks-url", to_vas_->url(), "--users-url",
         "http://127.0.0.1:" + std::to_string(users_port), "--upstream-timeout-ms",
-        Ms(kBffUpstreamTimeout), "--shutdown-grace-ms", "2000"});
+        Ms(kBffUpstreamTimeout), "--shutdown-grace-ms", "2000",
+        // The tests poll for recovery: no rate limit may answer in its place.
+        "--rate-limit-token", "0", "--rate-limit-address", "0"});
     app_port_ = ListeningPort(*bff_, "mobile-bff");
   }
 

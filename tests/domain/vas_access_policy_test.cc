@@ -67,8 +67,10 @@ TEST_CASE("access: a track is hidden from a viewer in one of its blocked territo
   // Country codes are case-insensitive.
   CHECK(CheckAccess(track, Anonymous("us"), {}) == Access::kGeoblocked);
   CHECK(CheckAccess(track, Anonymous("DE"), {}) == Access::kVisible);
-  // An unknown country is blocked nowhere.
-  CHECK(CheckAccess(track, Anonymous(""), {}) == Access::kVisible);
+  // An unknown country is the strictest: blocked wherever the track is blocked.
+  CHECK(CheckAccess(track, Anonymous(""), {}) == Access::kGeoblocked);
+  CHECK(CheckAccess(track, SignedIn(kListener, ""), {}) == Access::kGeoblocked);
+  CHECK(CheckAccess(PublicTrack(), Anonymous(""), {}) == Access::kVisible);
   // The geoblock applies to the artist too: it is about where the track plays.
   CHECK(CheckAccess(track, SignedIn(kArtist, "US"), {}) == Access::kGeoblocked);
 }

@@ -91,10 +91,16 @@ struct Harness {
     options.transport = server.InProcessTransport();
     auto client = twirp::Client::Create(io.get_executor(), "http://in-process", options);
     FUZZ_CHECK(client.ok());
+    // Every input reaches the API: no rate limit turns it away.
+    bff::edge::EdgeOptions unlimited;
+    unlimited.per_token = {};
+    unlimited.per_address = {};
+    unlimited.failed_signins_per_minute = 0;
     bff::mobile::RegisterMobileApi(
-        server,
-        std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
-            tracks_v1::TracksClient(*client), users_v1::UsersClient(*client), std::nullopt}));
+        server, std::make_shared<bff::mobile::MobileApi>(
+                    bff::mobile::Upstreams{tracks_v1::TracksClient(*client),
+                                           users_v1::UsersClient(*client), std::nullopt},
+                    std::move(unlimited)));
     server.Start();
     transport = server.InProcessTransport();
   }

@@ -113,6 +113,18 @@ TEST_CASE("A handler sees method, target, decoded path, query, headers and body"
         "header=DE\nctx-header=DE\nbody=hello");
 }
 
+TEST_CASE("A handler sees the peer's address over a socket and none in process") {
+  HandlerServer server([](Server& s) {
+    s.Handle("/peer",
+             [](Context&, const ::twirp::HttpRequest& r) -> Awaitable<::twirp::HttpResponse> {
+               co_return ::twirp::HttpResponse::Text(200, "peer=" + r.remote_address);
+             });
+  });
+  auto response = server.Get("/peer");
+  REQUIRE(response);
+  CHECK(response->body == "peer=127.0.0.1");
+}
+
 TEST_CASE("A handler's response headers from the Context are sent, framing headers are not") {
   HandlerServer server([](Server& s) {
     s.Handle("/h",
@@ -143,13 +155,16 @@ TEST_CASE("A handler's response headers from the Context are sent, framing heade
 }
 
 TEST_CASE("§5.18 a handler's header with CR or LF or a non-token name makes the response a 500") {
-  for (const auto& [name, value] :
+  for (const auto& field :
        std::vector<std::pair<std::string, std::string>>{{"X-Evil", "a\r\nSet-Cookie: x"},
                                                         {"X-Evil", "a\nb"},
                                                         {"X-Evil", std::string("a\0b", 3)},
                                                         {"X Evil", "a"},
                                                         {"X-Evil:", "a"},
                                                         {"", "a"}}) {
+    // Plain variables: clang-tidy's clang cannot capture a structured binding in a lambda.
+    const std::string& name = field.first;
+    const std::string& value = field.second;
     INFO(name << ": " << value);
     HandlerServer server([name, value](Server& s) {
       s.Handle(

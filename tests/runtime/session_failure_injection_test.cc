@@ -219,9 +219,9 @@ struct Iteration {
 // Runs a session over a test::stream whose N-th operation fails, with `input`
 // already sent by the peer, which then half-closes (the session reads EOF after
 // the input).
-Iteration RunSession(Core& core, RunCounter& counter, const std::string& input, std::size_t n,
-                     StreamLimits limits) {
-  asio::io_context ioc;
+Iteration RunSession(asio::io_context& ioc, Core& core, RunCounter& counter,
+                     const std::string& input, std::size_t n, StreamLimits limits) {
+  ioc.restart();
   beast::test::fail_count fc(n);
   beast::test::stream peer(ioc);
   Iteration out;
@@ -263,6 +263,10 @@ struct LoopResult {
 };
 
 LoopResult RunUntilSuccess(const std::vector<Exchange>& exchanges, StreamLimits limits) {
+  // Declared first, so destroyed last: a worker thread posting a blocking
+  // handler's completion may still be inside the io_context's post when the
+  // session is gone; the pool is joined (Core's destructor) before it goes.
+  asio::io_context ioc;
   RunCounter counter;
   Core core(counter);
   std::string input;
@@ -271,7 +275,7 @@ LoopResult RunUntilSuccess(const std::vector<Exchange>& exchanges, StreamLimits 
   LoopResult result;
   for (std::size_t n = 0; n < kMaxN; ++n) {
     INFO("fail_count " << n);
-    const Iteration it = RunSession(core, counter, input, n, limits);
+    const Iteration it = RunSession(ioc, core, counter, input, n, limits);
     REQUIRE(it.session_ended);
     REQUIRE(it.unregistered);
     const std::vector<Response> responses = ParseResponses(it.written);

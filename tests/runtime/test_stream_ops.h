@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 
 #include <boost/beast/_experimental/test/stream.hpp>
 
@@ -28,6 +29,7 @@ struct StreamOps<boost::beast::test::stream> {
   static void ShutdownBoth(Stream& stream) { stream.close(); }
   static void Close(Stream& stream) { stream.close(); }
   static std::size_t Available(Stream& stream) { return stream.buffer().size(); }
+  static std::string RemoteAddress(const Stream&) { return {}; }
 };
 
 }  // namespace twirp::internal

@@ -33,37 +33,26 @@ HttpResponse JsonResponse(int status, const json& body) {
 }
 
 HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message) {
-  return JsonResponse(status, {{"error", {{"code", code}, {"message", message}}}});
+  return edge::ErrorResponse(status, code, message, edge::NewRequestId());
 }
 
-// An upstream's error as the app sees it: the code kept, the status mapped.
-// An error the BFF's own client made in transit (refused, dropped, timed out,
-// the answer cut off) carries the socket error as its local cause, which an
-// error the upstream answered never has. Its text names the upstream's address,
-// so the app gets a fixed one; and an answer cut off, which the client reports
-// as internal once it has started (twirpcpp/client.h), is a transport failure
-// like a dropped connection: unavailable, which the app may retry
-// (docs/domain-rules.md, "Faults between tiers").
-HttpResponse UpstreamError(const twirp::Error& error) {
-  const bool in_transit = !error.cause().empty();
-  const twirp::ErrorCode code = in_transit && error.code() == twirp::ErrorCode::kInternal
-                                    ? twirp::ErrorCode::kUnavailable
-                                    : error.code();
-  const int status = MobileStatus(code);
-  std::string message;
-  if (status == 502) {
-    // Anything unexpected is the BFF's problem to log, not the app's to read.
-    message = "the tracks service failed";
-  } else if (in_transit && status == 503) {
-    message = "the tracks service is unavailable, try again later";
-  } else if (in_transit && status == 504) {
-    message = "the tracks service did not answer in time";
-  } else {
-    message = error.msg();
+// The longest bearer token the BFF passes on: far above any session token, so
+// that a megabyte of header is a 401 here, not a request to Users.
+constexpr std::size_t kMaxTokenBytes = 512;
+
+// What the app reads for an upstream's error of each status: fixed texts, so
+// that nothing internal (an address, a port, an upstream's words) reaches it.
+std::string_view PublicMessage(int status) {
+  switch (status) {
+    case 400: return "the request is not valid";
+    case 401: return "sign in to do this";
+    case 403: return "this is not allowed";
+    case 404: return "not found";
+    case 429: return "too many requests, try again later";
+    case 503: return "a service is unavailable, try again later";
+    case 504: return "the request took too long, try again later";
+    default: return "the tracks service failed";
   }
-  HttpResponse response = ErrorResponse(status, twirp::CodeString(code), message);
-  if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
-  return response;
 }
 
 HttpResponse MethodNotAllowed(std::string_view allow) {
@@ -115,6 +104,12 @@ std::optional<std::string> BearerToken(const twirp::HttpRequest& request) {
   return std::string(value);
 }
 
+// Whether an answer for `viewer` may differ from an anonymous one's: signed in,
+// a known country, or a share secret. Such an answer is never stored by a cache.
+bool IsViewerSpecific(const v1::Viewer& viewer) {
+  return viewer.user_id() != 0 || !viewer.country().empty() || viewer.secret_tokens_size() > 0;
+}
+
 // The VAS's X-Degraded header, passed on to the app as header and list.
 void AddDegraded(const HeaderList& vas_headers, json& body, HttpResponse& response) {
   for (const auto& [name, value] : vas_headers) {
@@ -146,7 +141,35 @@ twirp::CallOptions MobileApi::UpstreamOptions(const twirp::Context& ctx) const {
   return domain::CapDeadline(twirp::CallOptions::From(ctx), upstreams_.timeout);
 }
 
+// An error the BFF's own client made in transit (refused, dropped, timed out,
+// the answer cut off) carries the socket error as its local cause, which an
+// error the upstream answered never has. An answer cut off, which the client
+// reports as internal once it has started (twirpcpp/client.h), is a transport
+// failure like a dropped connection: unavailable, which the app may retry
+// (docs/domain-rules.md, "Faults between tiers"). The app reads a fixed text;
+// the upstream's own goes to the log under the request id.
+HttpResponse MobileApi::UpstreamError(const twirp::Error& error) const {
+  const bool in_transit = !error.cause().empty();
+  const twirp::ErrorCode code = in_transit && error.code() == twirp::ErrorCode::kInternal
+                                    ? twirp::ErrorCode::kUnavailable
+                                    : error.code();
+  const int status = MobileStatus(code);
+  std::string detail = std::string(twirp::CodeString(error.code())) + ": " + error.msg();
+  if (in_transit) detail.append(" (").append(error.cause()).append(")");
+  HttpResponse response = edge_.UpstreamError(status, twirp::CodeString(code),
+                                              PublicMessage(status), std::move(detail));
+  if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return response;
+}
+
 Awaitable<HttpResponse> MobileApi::Serve(twirp::Context& ctx, const twirp::HttpRequest& request) {
+  // Over a limit: answered before anything else, and no upstream hears of it.
+  if (auto limited = edge_.Admit(request, BearerToken(request))) co_return std::move(*limited);
+  const std::optional<twirp::HttpRequest> stripped = edge_.StripInternalHeaders(request);
+  co_return co_await Route(ctx, stripped ? *stripped : request);
+}
+
+Awaitable<HttpResponse> MobileApi::Route(twirp::Context& ctx, const twirp::HttpRequest& request) {
   const std::string_view rest = std::string_view(request.path).substr(kApiPrefix.size());
   const std::vector<std::string_view> parts = Split(rest, '/');
   if (parts.empty() || parts[0] != "tracks") {
@@ -169,62 +192,74 @@ Awaitable<HttpResponse> MobileApi::Serve(twirp::Context& ctx, const twirp::HttpR
   co_return MethodNotAllowed("POST, DELETE");
 }
 
-Awaitable<twirp::Result<v1::Viewer>> MobileApi::ResolveViewer(twirp::Context& ctx,
-                                                              const twirp::HttpRequest& request,
-                                                              bool require_user) {
-  v1::Viewer viewer;
+Awaitable<std::optional<HttpResponse>> MobileApi::ResolveViewer(twirp::Context& ctx,
+                                                                const twirp::HttpRequest& request,
+                                                                bool require_user,
+                                                                v1::Viewer& viewer) {
+  // Only a trusted proxy's X-Country is still here (edge::Edge::StripInternalHeaders).
   if (const auto country = request.Header("X-Country"); country && !country->empty()) {
     std::string code(*country);
     std::ranges::transform(code, code.begin(), AsciiUpper);
     const auto is_letter = [](char c) { return c >= 'A' && c <= 'Z'; };
     if (code.size() != 2 || !std::ranges::all_of(code, is_letter)) {
-      co_return twirp::InvalidArgumentError("X-Country",
-                                            "X-Country must be a two-letter country code");
+      co_return ErrorResponse(400, "invalid_argument",
+                              "X-Country must be a two-letter country code");
     }
     viewer.set_country(std::move(code));
   }
   const std::optional<std::string> token = BearerToken(request);
+  const auto unauthenticated = [](std::string_view message) {
+    HttpResponse response = ErrorResponse(401, "unauthenticated", message);
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
+  };
   if (!token) {
-    if (require_user) co_return twirp::UnauthenticatedError("sign in to do this");
-    co_return viewer;
+    if (require_user) co_return unauthenticated("sign in to do this");
+    co_return std::nullopt;
   }
-  if (token->empty())
-    co_return twirp::UnauthenticatedError("expected Authorization: Bearer <token>");
+  if (token->empty()) co_return unauthenticated("expected Authorization: Bearer <token>");
+  if (token->size() > kMaxTokenBytes) co_return unauthenticated("the session token is not valid");
   if (!IsValidUtf8(*token)) {
-    co_return twirp::InvalidArgumentError("Authorization", "must carry a valid UTF-8 bearer token");
+    co_return ErrorResponse(400, "invalid_argument", "must carry a valid UTF-8 bearer token");
   }
+  if (auto limited = edge_.CheckSignIn(request)) co_return std::move(*limited);
   users_v1::AuthenticateRequest authenticate;
   authenticate.set_token(*token);
   auto user = co_await upstreams_.users.Authenticate(std::move(authenticate), UpstreamOptions(ctx));
   if (!user.ok()) {
     if (user.error().code() == twirp::ErrorCode::kUnauthenticated) {
-      co_return twirp::UnauthenticatedError("the session token is not valid");
+      edge_.SignInFailed(request);
+      co_return unauthenticated("the session token is not valid");
     }
-    co_return twirp::UnavailableError("sign-in is unavailable, try again later");
+    co_return edge_.UpstreamError(503, "unavailable", "sign-in is unavailable, try again later",
+                                  "users: " + user.error().msg());
   }
   viewer.set_user_id(user->user_id());
-  co_return viewer;
+  co_return std::nullopt;
 }
 
 Awaitable<HttpResponse> MobileApi::TrackScreen(twirp::Context& ctx,
                                                const twirp::HttpRequest& request,
                                                std::int64_t track_id) {
-  auto viewer = co_await ResolveViewer(ctx, request, false);
-  if (!viewer.ok()) co_return UpstreamError(viewer.error());
   v1::GetTracksRequest get;
   get.add_track_ids(track_id);
-  *get.mutable_viewer() = std::move(viewer).value();
-  // A private track's share link carries its secret.
-  if (auto secret = request.QueryParam("secret"); secret && !secret->empty()) {
-    if (!IsValidUtf8(*secret)) {
-      co_return ErrorResponse(400, "invalid_argument", "secret is not valid UTF-8");
+  // A private track's share link carries its secret; checked before any
+  // upstream call, so that bad input costs none.
+  std::optional<std::string> secret = request.QueryParam("secret");
+  if (secret && !secret->empty()) {
+    if (!IsValidUtf8(*secret) || secret->size() > kMaxTokenBytes) {
+      co_return ErrorResponse(400, "invalid_argument", "secret is not a valid share secret");
     }
-    get.mutable_viewer()->add_secret_tokens(std::move(*secret));
   }
+  if (auto failed = co_await ResolveViewer(ctx, request, false, *get.mutable_viewer())) {
+    co_return std::move(*failed);
+  }
+  if (secret && !secret->empty()) get.mutable_viewer()->add_secret_tokens(std::move(*secret));
   // No field mask: the track screen shows everything.
   HeaderList vas_headers;
   twirp::CallOptions options = UpstreamOptions(ctx);
   options.response_headers = &vas_headers;
+  const bool viewer_specific = IsViewerSpecific(get.viewer());
   auto tracks = co_await upstreams_.tracks.GetTracks(std::move(get), std::move(options));
   if (!tracks.ok()) co_return UpstreamError(tracks.error());
   // Left out by the VAS: unknown, or hidden from this viewer; the app cannot
@@ -236,6 +271,7 @@ Awaitable<HttpResponse> MobileApi::TrackScreen(twirp::Context& ctx,
   response.status = 200;
   response.content_type = "application/json";
   response.body = body.dump();
+  edge_.SetCacheControl(response, viewer_specific);
   co_return response;
 }
 
@@ -257,14 +293,15 @@ Awaitable<HttpResponse> MobileApi::Feed(twirp::Context& ctx, const twirp::HttpRe
     co_return ErrorResponse(400, "invalid_argument",
                             "at most " + std::to_string(kMaxFeedIds) + " ids per request");
   }
-  auto viewer = co_await ResolveViewer(ctx, request, false);
-  if (!viewer.ok()) co_return UpstreamError(viewer.error());
-  *get.mutable_viewer() = std::move(viewer).value();
+  if (auto failed = co_await ResolveViewer(ctx, request, false, *get.mutable_viewer())) {
+    co_return std::move(*failed);
+  }
   *get.mutable_field_mask() = FeedCardMask();
 
   HeaderList vas_headers;
   twirp::CallOptions options = UpstreamOptions(ctx);
   options.response_headers = &vas_headers;
+  const bool viewer_specific = IsViewerSpecific(get.viewer());
   auto tracks = co_await upstreams_.tracks.GetTracks(std::move(get), std::move(options));
   if (!tracks.ok()) co_return UpstreamError(tracks.error());
   json cards = json::array();
@@ -275,31 +312,37 @@ Awaitable<HttpResponse> MobileApi::Feed(twirp::Context& ctx, const twirp::HttpRe
   response.status = 200;
   response.content_type = "application/json";
   response.body = body.dump();
+  edge_.SetCacheControl(response, viewer_specific);
   co_return response;
 }
 
 Awaitable<HttpResponse> MobileApi::Like(twirp::Context& ctx, const twirp::HttpRequest& request,
                                         std::int64_t track_id, bool like) {
-  auto viewer = co_await ResolveViewer(ctx, request, true);
-  if (!viewer.ok()) co_return UpstreamError(viewer.error());
+  v1::Viewer viewer;
+  if (auto failed = co_await ResolveViewer(ctx, request, true, viewer)) {
+    co_return std::move(*failed);
+  }
   // Whether this viewer may like this track is the VAS's decision.
   bool changed = false;
   if (like) {
     v1::LikeTrackRequest command;
     command.set_track_id(track_id);
-    *command.mutable_viewer() = std::move(viewer).value();
+    *command.mutable_viewer() = viewer;
     auto result = co_await upstreams_.tracks.LikeTrack(std::move(command), UpstreamOptions(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->created();
   } else {
     v1::UnlikeTrackRequest command;
     command.set_track_id(track_id);
-    *command.mutable_viewer() = std::move(viewer).value();
+    *command.mutable_viewer() = viewer;
     auto result = co_await upstreams_.tracks.UnlikeTrack(std::move(command), UpstreamOptions(ctx));
     if (!result.ok()) co_return UpstreamError(result.error());
     changed = result->removed();
   }
-  co_return JsonResponse(200, {{"trackId", track_id}, {"liked", like}, {"changed", changed}});
+  HttpResponse response =
+      JsonResponse(200, {{"trackId", track_id}, {"liked", like}, {"changed", changed}});
+  edge_.SetCacheControl(response, true);
+  co_return response;
 }
 
 void RegisterMobileApi(twirp::Server& server, std::shared_ptr<MobileApi> api) {

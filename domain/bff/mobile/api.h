@@ -8,8 +8,10 @@
 //
 // Sign-in is "Authorization: Bearer TOKEN", checked with Users.Authenticate;
 // reads without it are an anonymous viewer's. The viewer's country is the
-// X-Country header. Errors are {"error":{"code":"...","message":"..."}}; a VAS
-// error keeps its code and gets the HTTP status of MobileStatus().
+// X-Country header of a trusted edge proxy, else unknown. Errors are
+// {"error":{"code":"...","message":"...","requestId":"..."}}; a VAS error keeps
+// its code and gets the HTTP status of MobileStatus(), never its text. The edge
+// duties (rate limits, Cache-Control, internal headers) are edge/edge.h's.
 #pragma once
 
 #include <chrono>
@@ -18,6 +20,7 @@
 #include <optional>
 #include <string_view>
 
+#include "edge/edge.h"
 #include "foundation/users/v1/users.twirp.h"
 #include "twirpcpp/error.h"
 #include "twirpcpp/http.h"
@@ -45,13 +48,17 @@ int MobileStatus(twirp::ErrorCode code);
 
 class MobileApi {
  public:
-  explicit MobileApi(Upstreams upstreams) : upstreams_(std::move(upstreams)) {}
+  explicit MobileApi(Upstreams upstreams, edge::EdgeOptions edge_options = {})
+      : upstreams_(std::move(upstreams)), edge_("mobile-bff", std::move(edge_options)) {}
 
   // Every request under kApiPrefix.
   twirp::Awaitable<twirp::HttpResponse> Serve(twirp::Context& ctx,
                                               const twirp::HttpRequest& request);
 
  private:
+  // Serve's request once the edge has admitted it and stripped its internal headers.
+  twirp::Awaitable<twirp::HttpResponse> Route(twirp::Context& ctx,
+                                              const twirp::HttpRequest& request);
   twirp::Awaitable<twirp::HttpResponse> TrackScreen(twirp::Context& ctx,
                                                     const twirp::HttpRequest& request,
                                                     std::int64_t track_id);
@@ -62,13 +69,17 @@ class MobileApi {
   // One upstream call's options, made at its start: the request's deadline,
   // capped by Upstreams::timeout.
   twirp::CallOptions UpstreamOptions(const twirp::Context& ctx) const;
-  // The viewer of a request: signed in with a valid bearer token, or anonymous
-  // when there is none and `require_user` is false. unauthenticated otherwise;
-  // invalid_argument for a bad X-Country.
-  twirp::Awaitable<twirp::Result<vas::tracks::v1::Viewer>> ResolveViewer(
-      twirp::Context& ctx, const twirp::HttpRequest& request, bool require_user);
+  // Fills `viewer`: signed in with a valid bearer token, or anonymous when there
+  // is none and `require_user` is false. Else the error to answer: 401, 400 for
+  // a bad X-Country, 429 after too many failed sign-ins, 503.
+  twirp::Awaitable<std::optional<twirp::HttpResponse>> ResolveViewer(
+      twirp::Context& ctx, const twirp::HttpRequest& request, bool require_user,
+      vas::tracks::v1::Viewer& viewer);
+  // An upstream's error as the app sees it (see the top of this file).
+  twirp::HttpResponse UpstreamError(const twirp::Error& error) const;
 
   Upstreams upstreams_;
+  edge::Edge edge_;
 };
 
 // Serves `api` under kApiPrefix on `server` (before Start).

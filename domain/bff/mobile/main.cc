@@ -2,6 +2,8 @@
 //            [--io-threads N] [--request-timeout-ms MS] [--upstream-timeout-ms MS]
 //            [--breaker-failures N] [--breaker-open-ms MS]
 //            [--shutdown-grace-ms MS] [--metrics-listen 127.0.0.1:PORT]
+//            [--trusted-proxies CIDR,...] [--rate-limit-token RPS:BURST]
+//            [--rate-limit-address RPS:BURST] [--rate-limit-signin PER_MINUTE]
 //
 // The mobile backend-for-frontend: the app's HTTP JSON API under /mobile/v1/
 // (see mobile/api.h), with /metrics, until SIGINT or SIGTERM, then a graceful
@@ -9,7 +11,9 @@
 // public; --metrics-listen moves /metrics off it to an internal address.
 // Every request gets its deadline here, at the edge (--request-timeout-ms, 2 s by
 // default), and passes it on to the VAS, which passes it on in turn
-// (docs/domain-rules.md, "Deadlines, budgets and breakers").
+// (docs/domain-rules.md, "Deadlines, budgets and breakers"). The edge's other
+// duties, rate limits and whose X-Country counts among them, are edge/edge.h's
+// (docs/domain-rules.md, "Edge rules").
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -39,9 +43,11 @@ int main(int argc, char* argv[]) {
   std::string tracks_url;
   std::string users_url;
   std::string metrics_listen;
+  bff::edge::EdgeFlags edge_flags;
 
   po::options_description description(std::string(kName) + " options");
   flags.AddTo(description);
+  edge_flags.AddTo(description);
   description.add_options()("tracks-url", po::value(&tracks_url)->required(),
                             "base URL of the Tracks VAS (vas.tracks.v1.Tracks)")(
       "users-url", po::value(&users_url)->required(),
@@ -53,6 +59,8 @@ int main(int argc, char* argv[]) {
   twirp::ServerOptions options;
   twirp::ClientOptions client_options;
   if (!flags.Apply(kName, address, options, client_options)) return 2;
+  bff::edge::EdgeOptions edge_options;
+  if (!edge_flags.Apply(kName, edge_options)) return 2;
   if (!metrics_listen.empty()) {
     domain::ListenAddress metrics_address;
     if (!domain::ParseListen(metrics_listen, metrics_address)) {
@@ -87,11 +95,13 @@ int main(int argc, char* argv[]) {
   }
 
   twirp::Server server(options);
-  bff::mobile::RegisterMobileApi(server,
-                                 std::make_shared<bff::mobile::MobileApi>(bff::mobile::Upstreams{
-                                     vas::tracks::v1::TracksClient(std::move(tracks).value()),
-                                     foundation::users::v1::UsersClient(std::move(users).value()),
-                                     client_options.default_timeout}));
+  bff::mobile::RegisterMobileApi(
+      server,
+      std::make_shared<bff::mobile::MobileApi>(
+          bff::mobile::Upstreams{vas::tracks::v1::TracksClient(std::move(tracks).value()),
+                                 foundation::users::v1::UsersClient(std::move(users).value()),
+                                 client_options.default_timeout},
+          std::move(edge_options)));
   return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace(),
                                    std::move(readiness).value());
 }

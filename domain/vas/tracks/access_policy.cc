@@ -30,13 +30,15 @@ bool SameCountry(std::string_view a, std::string_view b) {
 }  // namespace
 
 Access StaticAccess(const TrackRecord& track, const Viewer& viewer) {
-  // An unknown country ("") matches no territory: the foundation never stores "".
-  if (!viewer.country().empty() &&
-      std::ranges::any_of(track.blocked_territories(), [&](const std::string& territory) {
-        return SameCountry(territory, viewer.country());
-      })) {
-    return Access::kGeoblocked;
-  }
+  // An unknown country ("") is the strictest: a track blocked anywhere is
+  // blocked for it, so that a viewer who hides where they are gains nothing.
+  const bool geoblocked =
+      viewer.country().empty()
+          ? !track.blocked_territories().empty()
+          : std::ranges::any_of(track.blocked_territories(), [&](const std::string& territory) {
+              return SameCountry(territory, viewer.country());
+            });
+  if (geoblocked) return Access::kGeoblocked;
   if (track.visibility() == ::foundation::tracks::v1::VISIBILITY_PRIVATE) {
     const bool is_artist = IsSignedIn(viewer) && viewer.user_id() == track.artist_user_id();
     // A private track without a token has no share link: nothing can match it.

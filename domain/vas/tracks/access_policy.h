@@ -4,7 +4,8 @@
 // without a network; the service fetches the facts they need.
 //
 // A track is hidden from a viewer when
-//   - the viewer's country is one of its blocked_territories (geoblock);
+//   - the viewer's country is one of its blocked_territories, or is unknown
+//     ("") and the track is blocked anywhere (geoblock);
 //   - it is private, the viewer is not its artist and has not given its
 //     secret_token;
 //   - its artist has blocked the viewer (signed-in viewers only: an anonymous

@@ -87,11 +87,13 @@ int main(int argc, char* argv[]) {
     return 2;
   }
 
-  auto service = std::make_shared<vas::tracks::TracksService>(
-      std::move(upstreams).value(), static_cast<std::size_t>(artist_index_capacity),
-      std::chrono::milliseconds(optional_upstream_timeout_ms));
+  // The server owns the service and so its upstream clients, which it releases
+  // before its own io_context: a client completing a call posts to it.
   twirp::Server server(options);
-  vas::tracks::v1::RegisterTracks(server, service);
+  vas::tracks::v1::RegisterTracks(
+      server, std::make_shared<vas::tracks::TracksService>(
+                  std::move(upstreams).value(), static_cast<std::size_t>(artist_index_capacity),
+                  std::chrono::milliseconds(optional_upstream_timeout_ms)));
   return domain::ServeUntilStopped(server, kName, address, stop_signals, flags.server.grace(),
                                    std::move(readiness).value());
 }

@@ -25,6 +25,10 @@ struct HttpRequest {
   std::string_view query;   // the raw query after '?', "" when there is none
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   std::string_view body;
+  // The peer's IP address as text ("127.0.0.1", "::1"): who is at the other end
+  // of the connection, a proxy or the client itself. "" for a request that came
+  // through Server::InProcessTransport().
+  std::string remote_address;
 
   // First value of a header field, matched case-insensitively.
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -49,6 +50,20 @@ struct StreamOps<boost::beast::tcp_stream> {
     boost::system::error_code ec;
     const std::size_t n = stream.socket().available(ec);
     return ec ? 0 : n;
+  }
+  // The peer's IP address as text, "" when the socket has none (closed).
+  static std::string RemoteAddress(const Stream& stream) {
+    boost::system::error_code ec;
+    const auto endpoint = stream.socket().remote_endpoint(ec);
+    if (ec) return {};
+    // An IPv4 client of a dual-stack listener is an IPv4-mapped IPv6 address:
+    // answered as the IPv4 address it is.
+    const boost::asio::ip::address address = endpoint.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6())
+          .to_string();
+    }
+    return address.to_string();
   }
 };
 

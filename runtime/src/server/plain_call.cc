@@ -30,6 +30,7 @@ Awaitable<void> ServeHttpHandler(ServerCore& core, ResponseSink& sink, const Bea
   }
   for (const auto& field : request) plain.headers.emplace_back(field.name_string(), field.value());
   plain.body = request.body();
+  plain.remote_address = sink.RemoteAddress();
 
   std::optional<HttpResponse> response;
   try {

@@ -35,6 +35,9 @@ class ResponseSink {
   virtual Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type,
                                                 std::string body,
                                                 const Context::HeaderList& headers) = 0;
+  // The peer's IP address, "" when there is no socket. Asked by plain handlers
+  // only, so that a Twirp request never pays for it.
+  virtual std::string RemoteAddress() const { return {}; }
 };
 
 // detail::RequestHeaders over the parsed request's fields.

@@ -85,6 +85,11 @@ struct Server::Impl {
     };
   }
 
+  // Runs after ~Server joined every thread, before the members go.
+  ~Impl() { core.ReleaseHandlers(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
   asio::awaitable<void> AcceptLoop(tcp::acceptor& from, bool metrics_only);
   void CloseAcceptors();
   void BeginShutdown(std::chrono::milliseconds grace);  // on `control`

@@ -56,6 +56,16 @@ struct ServerCore {
   // Called (from any thread) when the last session ends after Shutdown began.
   std::function<void()> on_drained;
 
+  // Drops the services and handlers, and what they own (upstream clients and
+  // their threads), once no thread of the server runs any more. A client
+  // completing a call a handler awaits posts to the server's io_context from
+  // its own thread: the clients must be gone before that io_context is.
+  void ReleaseHandlers() {
+    router = Router(options.prefix);
+    http_handlers = HttpHandlers();
+    metrics_handlers = HttpHandlers();
+  }
+
   void SessionStarted(Session* session, std::weak_ptr<Session> weak) {
     std::lock_guard lock(sessions_mutex);
     sessions.emplace(session, std::move(weak));

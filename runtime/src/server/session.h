@@ -87,6 +87,7 @@ class BasicSession final : public Session, private ResponseSink {
 
   Awaitable<WriteOutcome> WriteResponse(int status, std::string_view content_type, std::string body,
                                         const Context::HeaderList& headers) override;
+  std::string RemoteAddress() const override;
 
   std::shared_ptr<BasicSession> self() {
     return std::static_pointer_cast<BasicSession>(shared_from_this());

@@ -268,6 +268,11 @@ boost::asio::awaitable<void> BasicSession<Stream>::LingeringClose() {
 }
 
 template <class Stream>
+std::string BasicSession<Stream>::RemoteAddress() const {
+  return Ops::RemoteAddress(stream_);
+}
+
+template <class Stream>
 Awaitable<WriteOutcome> BasicSession<Stream>::WriteResponse(int status,
                                                             std::string_view content_type,
                                                             std::string body,
